@@ -1,0 +1,152 @@
+"""The public model: what may be published, and nothing else.
+
+These types are an allow-list. They have no field that could hold a secret original; `redact`
+is the only place that builds them, and templates, search and exports see only these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import Amount, PlanPoint
+
+
+@dataclass(frozen=True)
+class PublicMoney:
+    total: Amount | None  # None when the disclosure rules withhold the amount
+    fiscal: Amount | None = None
+    special: Amount | None = None
+    other: Amount | None = None
+
+
+@dataclass(frozen=True)
+class PublicIndicator:
+    anchor: str  # stable per row: 指标-<period>-<n>
+    level1: str
+    level3: str
+    value: str
+    level2: str | None = None
+    description: str | None = None
+    basis: str | None = None
+    standard: str | None = None
+    code: str | None = None
+    comparator: str | None = None
+    number: Decimal | None = None
+    number_unit: str | None = None
+    misfiled: bool = False
+    withheld: bool = False
+
+
+@dataclass(frozen=True)
+class PublicGoal:
+    period: str
+    period_label: str
+    title: str | None
+    text: str | None
+    indicators: tuple[PublicIndicator, ...]
+    withheld: bool = False
+
+
+@dataclass(frozen=True)
+class PublicProject:
+    slug: str
+    name: str  # the project name, or for a secret project its public label
+    year: int
+    department_slug: str
+    department_name: str
+    unit: str
+    money: PublicMoney
+    secret: bool = False
+    code: str | None = None
+    category: str | None = None
+    nature: str | None = None
+    attributes: tuple[str, ...] = ()
+    period: str | None = None
+    basis: str | None = None
+    purpose: str | None = None
+    period_money: PublicMoney | None = None
+    plan: tuple[PlanPoint, ...] = ()
+    goals: tuple[PublicGoal, ...] = ()
+    review_opinion: str | None = None
+    review_date: str | None = None
+    source: str | None = None
+    note: str | None = None
+    withheld_fields: tuple[str, ...] = ()
+    wording: str | None = None  # the standard wording shown for what is withheld
+
+    @property
+    def url(self) -> str:
+        return f"/{self.year}/{self.department_slug}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class PublicTask:
+    name: str
+    amount: Amount | None
+    code: str | None
+    goal: str | None
+    indicator_text: str | None
+    project_url: str | None
+
+
+@dataclass(frozen=True)
+class PublicUnit:
+    name: str
+    slug: str
+    code: str | None
+    total: Amount | None
+    projects: tuple[PublicProject, ...]
+
+
+@dataclass(frozen=True)
+class PublicDepartment:
+    name: str
+    slug: str
+    year: int
+    unit: str
+    units: tuple[PublicUnit, ...]
+    projects: tuple[PublicProject, ...]
+    total: Amount  # sum of every project's amount, secret ones included
+    withheld_total: Amount | None  # the combined amount of projects whose amounts are withheld
+    short_name: str | None = None
+    code: str | None = None
+    level: str | None = None
+    region: str | None = None
+    source: str | None = None
+    goal: str | None = None
+    tasks: tuple[PublicTask, ...] = ()
+    measures: str | None = None
+    indicators: tuple[PublicIndicator, ...] = ()
+    note: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"/{self.year}/{self.slug}/"
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """One string the rules withhold, and where it came from (for the audit and the report)."""
+
+    text: str
+    source: str  # file and field, e.g. content/2023/gz/wwzxjf.yml: 项目名称
+    rule: str
+
+
+@dataclass(frozen=True)
+class PublicSite:
+    departments: tuple[PublicDepartment, ...]
+    withheld: tuple[Withheld, ...]
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(sorted({d.year for d in self.departments}, reverse=True))
+
+    @property
+    def projects(self) -> tuple[PublicProject, ...]:
+        return tuple(p for d in self.departments for p in d.projects)

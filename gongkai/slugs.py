@@ -1,0 +1,37 @@
+"""URL slugs: from a project's code, or the pinyin of a public name, never from a secret name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pypinyin import Style, lazy_pinyin
+
+MAX_SLUG = 60
+
+
+def pinyin_words(text: str) -> list[str]:
+    """Pinyin syllables of the Chinese in text, with other letters and digits kept as words."""
+    words = lazy_pinyin(unicodedata.normalize("NFKC", text), style=Style.NORMAL, errors=lambda s: re.split(r"[^0-9A-Za-z]+", s))
+    return [w.lower() for w in words if w and re.fullmatch(r"[0-9A-Za-z]+", w)]
+
+
+def slugify(text: str) -> str:
+    slug = "-".join(pinyin_words(text))
+    if len(slug) > MAX_SLUG:
+        slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
+    return slug
+
+
+def department_slug(name: str) -> str:
+    return slugify(name)
+
+
+def project_slug(project: "object") -> str:
+    """Code first (stable across renames); pinyin of the name only for public projects."""
+    code = getattr(project, "code", None)
+    if code:
+        return slugify(code) or "project"
+    if getattr(project, "secret", False):
+        return ""  # redact assigns the public label's slug; a secret name never becomes a URL
+    return slugify(getattr(project, "name"))
