@@ -76,8 +76,9 @@ class PublicProject:
     wording: str | None = None  # the standard wording shown for what is withheld
 
     @property
-    def url(self) -> str:
-        return f"/{self.year}/{self.department_slug}/{self.slug}/"
+    def path(self) -> str:
+        """The page's path below the site root, e.g. 2025/yutian-zfw/13022925p00004610003b/."""
+        return f"{self.year}/{self.department_slug}/{self.slug}/"
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class PublicTask:
     code: str | None
     goal: str | None
     indicator_text: str | None
-    project_url: str | None
+    project_path: str | None
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,8 @@ class PublicDepartment:
     note: str | None = None
 
     @property
-    def url(self) -> str:
-        return f"/{self.year}/{self.slug}/"
+    def path(self) -> str:
+        return f"{self.year}/{self.slug}/"
 
     @property
     def display_name(self) -> str:

@@ -128,8 +128,8 @@ def _task(task: Task, by_code: dict[str, PublicProject], secret_codes: set[str],
         for text in (task.name, task.goal, task.indicator_text):
             out.hide(text, source, "涉密项目的年度任务")
         label = target.name if target else rules.secret_wording
-        return PublicTask(label, task.amount if rules.secret_amounts == "show" else None, target.code if target else None, rules.secret_wording, None, target.url if target else None)
-    return PublicTask(task.name, task.amount, task.code, task.goal, task.indicator_text, target.url if target else None)
+        return PublicTask(label, task.amount if rules.secret_amounts == "show" else None, target.code if target else None, rules.secret_wording, None, target.path if target else None)
+    return PublicTask(task.name, task.amount, task.code, task.goal, task.indicator_text, target.path if target else None)
 
 
 def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicDepartment | None:

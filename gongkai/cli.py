@@ -1,0 +1,110 @@
+"""The command line: build, check, serve, audit. Exit codes: 0 ok, 1 content errors, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import ContentError
+from .pipeline import AuditFailed, Paths, build, check
+from .writer import BuildLocked
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
+    parser.add_argument("--config", type=Path, default=ROOT / "site_config.yml", help="配置文件（默认 site_config.yml）")
+    parser.add_argument("--templates", type=Path, default=ROOT / "templates", help="模板文件夹（默认 templates/）")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="build.py", description="gongkai：预算绩效目标公开网站生成器。不带子命令时构建示例网站到 site/。")
+    sub = main.add_subparsers(dest="command", metavar="命令")
+    p = sub.add_parser("build", help="构建网站", description="校验内容、脱密、生成网页并审计后，原子地替换输出文件夹。")
+    _common(p)
+    p.add_argument("--out", type=Path, default=ROOT / "site", help="输出文件夹（默认 site/）")
+    p = sub.add_parser("check", help="只校验内容，不生成网站", description="校验全部内容文件并报告所有问题（中文，含文件:行:列）。")
+    _common(p)
+    p = sub.add_parser("serve", help="本地预览，内容或模板改动后自动刷新", description="在本机启动预览服务器；内容有误时在浏览器中显示错误页面。")
+    _common(p)
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument("--host", default="127.0.0.1", help="地址（默认 127.0.0.1）")
+    p = sub.add_parser("audit", help="检查已构建的网站文件夹中有无涉密内容", description="对任一已构建的文件夹运行泄密审计；发现问题时退出码为 1。")
+    _common(p)
+    p.add_argument("site_dir", type=Path, help="要审计的网站文件夹")
+    return main
+
+
+def _paths(args: argparse.Namespace) -> Paths:
+    return Paths(content=args.content, config=args.config, templates=args.templates, out=getattr(args, "out", ROOT / "site"))
+
+
+def _report_warnings(warnings: list) -> None:
+    for warning in warnings:
+        print(warning.format(), file=sys.stderr)
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    command = args.command or "build"
+    if args.command is None:
+        args = parser().parse_args(["build"])
+    try:
+        if command == "build":
+            result = build(_paths(args))
+            if result.warnings:
+                print(f"{len(result.warnings)} 条警告（不影响发布），运行 python build.py check 查看。", file=sys.stderr)
+            pages = sum(1 for p in result.files if p.endswith(".html"))
+            print(f"构建完成：{pages} 个页面，{len(result.files)} 个文件，写入 {args.out}。泄密审计：0 处。")
+            return 0
+        if command == "check":
+            result = check(_paths(args))
+            _report_warnings(result.warnings)
+            assert result.site is not None
+            projects = sum(len(d.projects) for d in result.site.departments)
+            print(f"检查通过：{len(result.site.departments)} 个部门，{projects} 个项目，{len(result.warnings)} 条警告。")
+            return 0
+        if command == "audit":
+            return _audit(args)
+        if command == "serve":
+            from .serve import serve
+            return serve(_paths(args), args.host, args.port)
+    except ContentError as exc:
+        print(str(exc), file=sys.stderr)
+        errors = sum(1 for p in exc.problems if not p.is_warning)
+        print(f"发现 {errors} 个错误，未写入任何文件；原有网站保持不变。", file=sys.stderr)
+        return 1
+    except AuditFailed as exc:
+        print(str(exc), file=sys.stderr)
+        print(f"泄密审计发现 {len(exc.hits)} 处问题，构建已停止；原有网站保持不变。", file=sys.stderr)
+        return 1
+    except BuildLocked as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断；原有网站保持不变。", file=sys.stderr)
+        return 1
+    return 2
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from .audit import audit_files, read_dir
+    if not args.site_dir.is_dir():
+        print(f"文件夹不存在：{args.site_dir}", file=sys.stderr)
+        return 2
+    result = check(_paths(args))
+    assert result.public is not None
+    hits = audit_files(read_dir(args.site_dir), result.public)
+    for hit in hits:
+        print(hit.format(), file=sys.stderr)
+    if hits:
+        print(f"泄密审计发现 {len(hits)} 处问题。", file=sys.stderr)
+        return 1
+    print(f"泄密审计通过：{args.site_dir} 中没有发现不应公开的内容。")
+    return 0
+
+
+def main() -> None:
+    sys.exit(run())

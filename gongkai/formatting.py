@@ -1,0 +1,65 @@
+"""How numbers, amounts and text look on the page: as the sources print them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import markdown as md
+import nh3
+
+from .model import Amount
+
+_ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre", "a", "table",
+                 "thead", "tbody", "tr", "th", "td", "h3", "h4", "sup", "sub", "span", "del"}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan", "rowspan"}, "th ": set()}
+
+
+def number(value: Decimal, min_places: int = 2) -> str:
+    """Thousands separators and at least two decimals, more where the source has them (52.0914)."""
+    normal = value.normalize()
+    places = max(min_places, -normal.as_tuple().exponent if normal.as_tuple().exponent < 0 else 0)
+    return f"{value:,.{places}f}"
+
+
+def amount(value: Amount | None, unit: str | None = None) -> str:
+    """An amount in the unit its source used (or `unit`), e.g. 3,505.90 万元."""
+    if value is None:
+        return "不公开"
+    shown_unit = unit or value.unit
+    factor = Decimal(10000) if shown_unit == "万元" else Decimal(1)
+    return f"{number(value.yuan / factor)} {shown_unit}"
+
+
+def amount_plain(value: Amount | None, unit: str | None = None) -> str:
+    """The number alone, for tables whose header names the unit."""
+    if value is None:
+        return "不公开"
+    shown_unit = unit or value.unit
+    factor = Decimal(10000) if shown_unit == "万元" else Decimal(1)
+    return number(value.yuan / factor)
+
+
+def percent(value: Decimal) -> str:
+    return f"{value.normalize():f}%"
+
+
+def share(part: Decimal, whole: Decimal) -> str:
+    if not whole:
+        return "—"
+    return f"{(part * 100 / whole):.1f}%"
+
+
+def render_markdown(text: str | None) -> str:
+    """Markdown (and the HTML pasted from Word that sources carry) to safe HTML."""
+    if not text:
+        return ""
+    html = md.markdown(text, extensions=["sane_lists"], output_format="html")
+    return nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan", "rowspan"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def plain_text(text: str | None) -> str:
+    """Text without markup, for meta descriptions, search records and exports."""
+    if not text:
+        return ""
+    return " ".join(nh3.clean(text, tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").split())

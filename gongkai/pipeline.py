@@ -1,0 +1,118 @@
+"""The build, stage by stage: config → load → validate → redact → pages → render →
+search / exports → audit → write. Each stage is timed for the benchmark."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .audit import Hit, audit_files
+from .config import Config, load_config
+from .errors import ContentError, Problem
+from .exports import exports
+from .load import load_tree
+from .model import Site
+from .pages import build_pages
+from .public import PublicSite
+from .redact import redact
+from .render import environment, render_pages
+from .validate import build_site
+from .writer import Output, build_lock, clean_stale, staging_dir, swap_into_place, write_tree
+
+
+class AuditFailed(Exception):
+    def __init__(self, hits: list[Hit]) -> None:
+        super().__init__("\n".join(h.format() for h in hits))
+        self.hits = hits
+
+
+@dataclass
+class Paths:
+    content: Path
+    config: Path
+    templates: Path
+    out: Path
+
+
+@dataclass
+class Result:
+    config: Config | None = None
+    site: Site | None = None
+    public: PublicSite | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def check(paths: Paths) -> Result:
+    """Validate only: config, load, validate, redact (which can also refuse input)."""
+    result = Result()
+    with result.stage("config"):
+        result.config = load_config(paths.config)
+    if not paths.content.is_dir():
+        raise ContentError([Problem("E031", str(paths.content), 0, 0, "内容文件夹不存在")])
+    with result.stage("load"):
+        docs = load_tree(paths.content)
+    with result.stage("validate"):
+        result.site, result.warnings = build_site(docs, paths.content)
+    with result.stage("redact"):
+        result.public = redact(result.site, result.config.disclosure)
+    return result
+
+
+def produce(paths: Paths) -> Result:
+    """Everything but writing: the full site in memory, audited."""
+    result = check(paths)
+    config, public = result.config, result.public
+    assert config is not None and public is not None
+    output = Output()
+    with result.stage("pages"):
+        site_info, pages = build_pages(config, public)
+    with result.stage("render"):
+        env = environment(paths.templates)
+        output.update(render_pages(env, site_info, pages))
+        output.update(_assets(paths.templates / "assets"))
+    with result.stage("exports"):
+        output.update(exports(public, config.base_url))
+    if config.search:
+        with result.stage("search"):
+            from .search import search_files
+            output.update(search_files(public, output.files, config))
+    with result.stage("audit"):
+        hits = audit_files(output.files, public)
+    if hits:
+        raise AuditFailed(hits)
+    result.files = output.files
+    return result
+
+
+def _assets(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {f"assets/{p.relative_to(folder).as_posix()}": p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(paths: Paths) -> Result:
+    """Build and swap into place; on any failure the previous site stays as it was."""
+    with build_lock(paths.out):
+        clean_stale(paths.out)
+        result = produce(paths)
+        staging = staging_dir(paths.out)
+        try:
+            with result.stage("write"):
+                write_tree(staging, result.files)
+                swap_into_place(staging, paths.out)
+        finally:
+            if staging.exists():
+                import shutil
+                shutil.rmtree(staging, ignore_errors=True)
+    return result

@@ -1,0 +1,142 @@
+"""Stage 8: put the built site in place without ever leaving a broken one.
+
+The whole site is collected in memory first (a path can be written once only), written to a
+staging folder beside the target, audited there, and swapped in with one atomic exchange
+(renameat2 RENAME_EXCHANGE on Linux; two renames elsewhere). A lock refuses a second build
+into the same folder; staging folders left by a killed build are removed by the next one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+
+class OutputError(Exception):
+    """A programming or usage error in what the stages produce (not a content error)."""
+
+
+class Output:
+    """Files of the site to be, by path below the site root."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def add(self, path: str, data: bytes) -> None:
+        clean = PurePosixPath(path)
+        if clean.is_absolute() or ".." in clean.parts or not path:
+            raise OutputError(f"不安全的输出路径：{path}")
+        if path in self.files:
+            raise OutputError(f"两个输出写到了同一路径：{path}")
+        self.files[path] = data
+
+    def update(self, files: dict[str, bytes]) -> None:
+        for path in sorted(files):
+            self.add(path, files[path])
+
+
+class BuildLocked(Exception):
+    pass
+
+
+@contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Refuse a second build into the same folder while one runs; take over a dead one's lock."""
+    lock = out.parent / f".{out.name}.lock"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            break
+        except FileExistsError:
+            pid = _read_pid(lock)
+            if pid and _alive(pid):
+                raise BuildLocked(f"另一个构建（进程 {pid}）正在写入 {out}，请等它结束后再试。") from None
+            lock.unlink(missing_ok=True)
+    else:
+        raise BuildLocked(f"无法获得构建锁 {lock}")
+    try:
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _read_pid(lock: Path) -> int | None:
+    try:
+        return int(lock.read_text().strip() or 0) or None
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def staging_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}.tmp-{os.getpid()}"
+
+
+def clean_stale(out: Path) -> None:
+    """Remove staging folders of builds that died (their process is gone)."""
+    for path in out.parent.glob(f".{out.name}.tmp-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def write_tree(root: Path, files: dict[str, bytes]) -> None:
+    for path in sorted(files):
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(files[path])
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.EXDEV):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
+
+
+def swap_into_place(staging: Path, out: Path) -> None:
+    """Make staging the live site. At every instant `out` is the old or the new site, complete."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} 已存在且不是文件夹")
+    if out.exists() and _exchange(staging, out):
+        shutil.rmtree(staging)  # staging now holds the previous site
+        return
+    if out.exists():
+        old = out.parent / f".{out.name}.tmp-{os.getpid()}-old"
+        os.rename(out, old)
+        os.rename(staging, out)
+        shutil.rmtree(old)
+    else:
+        os.rename(staging, out)
