@@ -329,8 +329,11 @@ def build_project(doc: Document, check: Checker, dept_unit: str, year: int, dept
         if key not in PROJECT_SECRET_FIELDS:
             check.add("E029", doc, ("涉密字段",), f"“{key}”不能作为涉密字段", key, f"可以列出：{'、'.join(sorted(PROJECT_SECRET_FIELDS))}。")
     review = data.get("review")
+    this_year = money(reader, data["money"], ("资金",))
+    if this_year is None:
+        return None  # its problem (a missing or unreadable 总额) is already reported
     return Project(
-        name=data["name"], money=money(reader, data["money"], ("资金",)), file=doc.display, year=year,
+        name=data["name"], money=this_year, file=doc.display, year=year,
         department_slug=dept_slug, code=data.get("code"), slug=data.get("slug"), unit=data.get("unit"),
         category=data.get("category"), nature=data.get("nature"), attributes=data.get("attributes", ()),
         period=data.get("period"), basis=data.get("basis"), purpose=data.get("purpose"),
@@ -462,6 +465,8 @@ def _check_unique(departments: list[Department], docs: list[Document], check: Ch
                 if key in seen_codes:
                     check.add("E024", doc, ("项目编码",), f"编码已在 {seen_codes[key]} 中使用", project.code)
                 seen_codes[key] = project.file
+            if not project.slug:
+                continue  # a secret project without a code: redact gives it a numbered public slug
             url = f"{dept_url}/{project.slug}"
             if url in seen_urls:
                 check.add("E025", doc, ("链接名",), f"页面地址 /{url}/ 已被 {seen_urls[url]} 使用", project.slug)

@@ -1,0 +1,113 @@
+"""Stage validate: the strict schema, sums, plans, uniqueness — every problem located."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from contentkit import DEPARTMENT, PROJECT, minimal, write_tree
+from gongkai.errors import ContentError
+from gongkai.load import load_tree
+from gongkai.validate import build_site
+
+
+def validate(root: Path):
+    return build_site(load_tree(root), root)
+
+
+def codes(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        validate(root)
+    return [f"{p.code}@{p.file.rsplit('/', 1)[-1]}:{p.line}" for p in caught.value.problems if not p.is_warning]
+
+
+def test_minimal_tree_is_valid_and_money_is_exact(tmp_path: Path) -> None:
+    site, warnings = validate(minimal(tmp_path))
+    project = site.departments[0].projects[0]
+    assert project.money.total.yuan == Decimal("1000.00") and project.slug == "t0001"
+    assert project.goals[0].indicators[0].parsed.comparator == "≥"
+    assert warnings == []
+
+
+def test_wan_yuan_amounts_are_stored_in_yuan(tmp_path: Path) -> None:
+    site, _ = validate(minimal(tmp_path, PROJECT.replace("实施单位", "金额单位: 万元\n实施单位").replace("1000.00", "3505.90")))
+    assert site.departments[0].projects[0].money.total.yuan == Decimal("35059000.00")
+
+
+def test_misspelled_key_gets_a_did_you_mean(tmp_path: Path) -> None:
+    minimal(tmp_path, PROJECT.replace("项目编码", "项目编玛"))
+    with pytest.raises(ContentError) as caught:
+        validate(tmp_path)
+    problem = caught.value.problems[0]
+    assert problem.code == "E010" and problem.line == 3 and "项目编码" in problem.fix
+
+
+@pytest.mark.parametrize("marker", ["涉密: 是", "涉密: \"true\"", "涉密: yes", "涉密: 1", "涉秘: true"])
+def test_ambiguous_secret_markers_stop_the_build(tmp_path: Path, marker: str) -> None:
+    minimal(tmp_path, PROJECT + marker + "\n")
+    assert codes(tmp_path)[0].split("@")[0] in ("E014", "E010")
+
+
+def test_sources_of_money_must_add_up(tmp_path: Path) -> None:
+    minimal(tmp_path, PROJECT.replace("财政拨款: 1000.00", "财政拨款: 900.00"))
+    assert codes(tmp_path) == ["E020@t0001.yml:6"]
+
+
+def test_stated_totals_must_match_their_rows(tmp_path: Path) -> None:
+    minimal(tmp_path, department=DEPARTMENT + "合计: 999\n")
+    assert codes(tmp_path) == ["E021@部门.yml:9"]
+
+
+def test_spending_plan_must_rise_and_end_at_100(tmp_path: Path) -> None:
+    minimal(tmp_path, PROJECT.replace("6月底: 50%", "3月底: 60%\n  6月底: 50%").replace("12月底: 100%", "12月底: 90%"))
+    assert codes(tmp_path) == ["E022@t0001.yml:10", "E023@t0001.yml:11"]
+
+
+def test_amount_written_with_wan_is_refused_with_a_fix(tmp_path: Path) -> None:
+    minimal(tmp_path, PROJECT.replace("总额: 1000.00", "总额: 60万").replace("  财政拨款: 1000.00\n", ""))
+    with pytest.raises(ContentError) as caught:
+        validate(tmp_path)
+    problem = caught.value.problems[0]
+    assert problem.code == "E013" and problem.value == "60万" and "金额单位" in problem.fix
+
+
+def test_missing_required_and_wrong_types(tmp_path: Path) -> None:
+    minimal(tmp_path, "项目名称: [a, b]\n")
+    assert codes(tmp_path) == ["E012@t0001.yml:1", "E011@t0001.yml:1"]
+
+
+def test_duplicate_codes_and_urls(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"部门.yml": DEPARTMENT, "a.yml": PROJECT, "b.yml": PROJECT})
+    found = codes(tmp_path)
+    assert "E024@b.yml:3" in found and "E025@b.yml:2" in found
+
+
+def test_unit_must_exist(tmp_path: Path) -> None:
+    minimal(tmp_path, PROJECT.replace("实施单位: 测试县委政法委员会本级", "实施单位: 测试县委政法委员会"))
+    # the department's own name is always a valid unit
+    validate(tmp_path)
+    minimal(tmp_path, PROJECT.replace("实施单位: 测试县委政法委员会本级", "实施单位: 别的单位"))
+    assert codes(tmp_path) == ["E026@t0001.yml:4"]
+
+
+def test_year_must_match_folder_and_department_file_must_exist(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"部门.yml": DEPARTMENT.replace("2025", "2024"), "t.yml": PROJECT})
+    assert codes(tmp_path)[0].startswith("E027@部门.yml:5")
+    other = tmp_path / "other"
+    write_tree(other, {"t.yml": PROJECT})
+    assert codes(other)[0].startswith("E028")
+
+
+def test_misfiled_indicator_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    minimal(tmp_path, PROJECT.replace("二级指标: 数量指标", "二级指标: 成本指标").replace("三级指标: 完成次数", "三级指标: 社会稳定水平"))
+    _, warnings = validate(tmp_path)
+    assert [w.code for w in warnings] == ["W101"]
+
+
+def test_indicator_values_are_kept_verbatim(tmp_path: Path) -> None:
+    minimal(tmp_path, PROJECT.replace("指标值: ≥2次", "指标值: 明显提升"))
+    site, _ = validate(tmp_path)
+    row = site.departments[0].projects[0].goals[0].indicators[0]
+    assert row.value == "明显提升" and row.parsed is None
