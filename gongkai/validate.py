@@ -10,6 +10,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -128,9 +129,18 @@ def to_date(value: Any) -> str:
         match = pattern.match(text)
         if match:
             y, m, d = (int(g) for g in match.groups())
-            if 1 <= m <= 12 and 1 <= d <= 31:
+            if _real_date(y, m, d):
                 return f"{y:04d}-{m:02d}-{d:02d}"
     raise Invalid("E015", "无法识别为日期")
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    """2024-02-30 matches the pattern but is no day of the calendar."""
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def to_percent(value: Any) -> Decimal:
@@ -151,7 +161,7 @@ def _kind(value: Any) -> str:
     if value is None:
         return "空值"
     if isinstance(value, bool):
-        return "布尔值 true/false" if True else ""
+        return f"布尔值 {str(value).lower()}"
     if isinstance(value, YamlNumber):
         return f"数字 {value}"
     if isinstance(value, str):
@@ -319,12 +329,10 @@ def build_project(doc: Document, check: Checker, dept_unit: str, year: int, dept
     if data is None or "name" not in data or "money" not in data:
         return None
     goals = []
-    for name, period in PERIODS:
+    for name, _label in PERIODS:
         goal = data.get(f"goal_{name}")
         if goal is not None:
-            key = f"{period}目标"
             goals.append(Goal(period=name, title=goal.get("title"), text=goal.get("text"), indicators=_indicators(reader, goal.get("indicators", []))))
-            del key
     for key in data.get("secret_fields", ()):
         if key not in PROJECT_SECRET_FIELDS:
             check.add("E029", doc, ("涉密字段",), f"“{key}”不能作为涉密字段", key, f"可以列出：{'、'.join(sorted(PROJECT_SECRET_FIELDS))}。")
