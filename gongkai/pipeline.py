@@ -13,11 +13,13 @@ from .audit import Hit, audit_files
 from .config import Config, load_config
 from .errors import ContentError, Problem
 from .exports import exports
+from .feeds import feed_files
 from .load import load_tree
 from .model import Site
 from .pages import build_pages
 from .public import PublicSite
 from .redact import redact
+from .redirects import declared_predecessors, page_identities, plan, read_manifest, redirect_files
 from .render import environment, render_pages
 from .validate import build_site
 from .writer import Output, build_lock, clean_stale, staging_dir, swap_into_place, write_tree
@@ -75,14 +77,20 @@ def produce(paths: Paths) -> Result:
     config, public = result.config, result.public
     assert config is not None and public is not None
     output = Output()
+    assert result.site is not None
     with result.stage("pages"):
-        site_info, pages = build_pages(config, public)
+        site_info, pages = build_pages(config, public, declared_predecessors(result.site))
     with result.stage("render"):
         env = environment(paths.templates)
         output.update(render_pages(env, site_info, pages))
         output.update(_assets(paths.templates / "assets"))
     with result.stage("exports"):
-        output.update(exports(public, config.base_url))
+        output.update(exports(public, config.base_url, config.site_name))
+    with result.stage("links"):
+        # The previous site (the folder this build replaces) tells which URLs changed.
+        manifest = plan(read_manifest(paths.out), public, page_identities(result.site), config.publication_date)
+        output.update(redirect_files(manifest, config.base_url, site_info.prefix, output.files))
+        output.update(feed_files(site_info, pages, manifest))
     if config.search:
         with result.stage("search"):
             from .search import search_files
