@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .editor_cli import EDITOR_COMMANDS, add_editor_commands, run_editor_command, write_check_report
 from .errors import ContentError
 from .pipeline import AuditFailed, Paths, build, check
 from .writer import BuildLocked
@@ -27,6 +28,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=ROOT / "site", help="输出文件夹（默认 site/）")
     p = sub.add_parser("check", help="只校验内容，不生成网站", description="校验全部内容文件并报告所有问题（中文，含文件:行:列）。")
     _common(p)
+    p.add_argument("--report", type=Path, default=None, metavar="FILE", help="另写一份目标质量审查报告（HTML），如 report.html")
     p = sub.add_parser("serve", help="本地预览，内容或模板改动后自动刷新", description="在本机启动预览服务器；内容有误时在浏览器中显示错误页面。")
     _common(p)
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
@@ -34,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="检查已构建的网站文件夹中有无涉密内容", description="对任一已构建的文件夹运行泄密审计；发现问题时退出码为 1。")
     _common(p)
     p.add_argument("site_dir", type=Path, help="要审计的网站文件夹")
+    add_editor_commands(sub)
     return main
 
 
@@ -51,6 +54,8 @@ def run(argv: list[str] | None = None) -> int:
     command = args.command or "build"
     if args.command is None:
         args = parser().parse_args(["build"])
+    if command in EDITOR_COMMANDS:
+        return run_editor_command(args)
     try:
         if command == "build":
             result = build(_paths(args))
@@ -65,6 +70,8 @@ def run(argv: list[str] | None = None) -> int:
             assert result.site is not None
             projects = sum(len(d.projects) for d in result.site.departments)
             print(f"检查通过：{len(result.site.departments)} 个部门，{projects} 个项目，{len(result.warnings)} 条警告。")
+            if args.report:
+                write_check_report(result, args.report)
             return 0
         if command == "audit":
             return _audit(args)
