@@ -1,0 +1,359 @@
+// Site search on Pagefind's JavaScript API. The index holds ASCII search tokens built by
+// gongkai/search.py; this file turns a query into the same tokens (keep the two in step: the
+// tests compare them) and runs two searches, names first and then everything, so that name
+// matches rank above matches in goals and indicators. Results are built with textContent only:
+// nothing from the index is ever parsed as HTML.
+
+const NAME_CHUNK = 12;
+const LATIN_CAP = 40;
+const CJK_BASE = 0x3400;
+const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+const PAGE = 20;
+const FILTERS = ["year", "dept", "region", "l1", "l2"];
+
+const root = document.getElementById("search");
+const prefix = (root && root.dataset.prefix) || "/";
+let pagefind = null;
+
+// ---- the query, as search.py spells it -------------------------------------------------------
+
+function isCjk(ch) {
+  const c = ch.codePointAt(0);
+  return (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x3ffff);
+}
+
+function encodeChar(ch) {
+  const c = ch.codePointAt(0);
+  const v = c <= 0x9fff ? c - CJK_BASE : 27648 + (c % 19000);
+  return DIGITS[Math.floor(v / 1296)] + DIGITS[Math.floor(v / 36) % 36] + DIGITS[v % 36];
+}
+
+const encode = (chars) => chars.map(encodeChar).join("");
+const normalise = (text) => text.normalize("NFKC").toLowerCase();
+
+// Chinese runs and latin runs: punctuation ends a Chinese run; spaces and separators inside a
+// latin run are dropped, so "zong zhi" and "13022925-P000" read as one word each.
+function runs(text) {
+  const out = [];
+  let kind = "";
+  let current = [];
+  const push = () => { if (current.length) out.push([kind, current]); current = []; };
+  for (const ch of normalise(text)) {
+    if (isCjk(ch)) {
+      if (kind !== "cjk") { push(); kind = "cjk"; }
+      current.push(ch);
+    } else if (/^[a-z0-9]$/.test(ch)) {
+      if (kind !== "latin") { push(); kind = "latin"; }
+      current.push(ch);
+    } else if (kind === "cjk") {
+      push(); kind = "";
+    }
+  }
+  push();
+  return out.map(([k, chars]) => [k, k === "latin" ? chars.join("") : chars]);
+}
+
+export function queryTerms(query, splitLatin = false) {
+  const name = [];
+  const body = [];
+  let parts = [query];
+  if (splitLatin) parts = query.split(/\s+/);
+  for (const part of parts) {
+    for (const [kind, value] of runs(part)) {
+      if (kind === "cjk") {
+        for (let i = 0; i < value.length; i += NAME_CHUNK) name.push("n" + encode(value.slice(i, i + NAME_CHUNK)));
+        const n = Math.max(1, value.length - 1);
+        for (let i = 0; i < n; i++) body.push("b" + encode(value.slice(i, i + 2)));
+      } else {
+        name.push("l" + value.slice(0, LATIN_CAP));
+        body.push("m" + value.slice(0, LATIN_CAP));
+      }
+    }
+  }
+  return { name, body, cjk: runs(query).some(([k]) => k === "cjk") };
+}
+
+// ---- matching a result's name, for ranking and highlighting ----------------------------------
+
+// Per character of the name: its folded form, and the pinyin/initial "unit" it contributes.
+function nameUnits(title, py) {
+  const syllables = (py || "").split(" ");
+  return Array.from(title).map((ch, i) => {
+    const folded = normalise(ch);
+    const syl = syllables[i] && syllables[i] !== "-" ? syllables[i] : "";
+    const alnum = /^[a-z0-9]$/.test(folded) ? folded : "";
+    return { folded, full: syl || alnum, initial: syl ? syl[0] : alnum, boundary: Boolean(syl || alnum) };
+  });
+}
+
+// Where `needle` starts at a unit boundary in the units' spelling; returns [first, last] chars.
+function findSpelled(units, key, needle) {
+  for (let start = 0; start < units.length; start++) {
+    if (!units[start].boundary) continue;
+    let text = "";
+    let end = start;
+    for (; end < units.length && text.length < needle.length; end++) text += units[end][key];
+    if (text.startsWith(needle)) return [start, end - 1];
+  }
+  return null;
+}
+
+function findCjk(units, run) {
+  const chars = units.map((u) => u.folded);
+  for (let start = 0; start + run.length <= chars.length; start++) {
+    let ok = true;
+    for (let j = 0; j < run.length && ok; j++) ok = chars[start + j] === run[j];
+    if (ok) return [start, start + run.length - 1];
+  }
+  return null;
+}
+
+// Character ranges of the name that the query matches, or null when some part of the query is
+// not in the name (then the result matched on other text).
+export function matchName(title, py, query) {
+  const units = nameUnits(title, py);
+  const ranges = [];
+  for (const [kind, value] of runs(query)) {
+    let range = kind === "cjk" ? findCjk(units, value) : null;
+    if (kind === "latin") {
+      range = findSpelled(units, "full", value) || findSpelled(units, "initial", value);
+      if (!range) {
+        // codes: the name's letters and digits with separators dropped
+        const alnum = units.map((u, i) => [u.folded, i]).filter(([f]) => /^[a-z0-9]$/.test(f));
+        const text = alnum.map(([f]) => f).join("");
+        const at = text.indexOf(value);
+        if (at >= 0) range = [alnum[at][1], alnum[at + value.length - 1][1]];
+      }
+    }
+    if (!range) return null;
+    ranges.push(range);
+  }
+  return ranges;
+}
+
+const squash = (text) => runs(text).map(([k, v]) => (k === "cjk" ? v.join("") : v)).join("");
+
+function tierOf(data, query) {
+  const meta = data.meta || {};
+  const q = squash(query);
+  const names = [meta.title || "", meta.code || "", ...(meta.also ? meta.also.split("、") : [])];
+  if (q && names.some((n) => n && squash(n) === q)) return 0;
+  if (matchName(meta.title || "", meta.py, query)) return 1;
+  if (meta.code && matchName(meta.code, "", query)) return 2;
+  if (meta.also && meta.also.split("、").some((n) => matchName(n, "", query))) return 2;
+  return 3;
+}
+
+// ---- running a search ------------------------------------------------------------------------
+
+async function loadPagefind() {
+  if (!pagefind) {
+    pagefind = await import(prefix + "pagefind/pagefind.js");
+    await pagefind.options({ basePath: prefix + "pagefind/" });
+    await pagefind.init();
+  }
+  return pagefind;
+}
+
+function activeFilters(filters) {
+  const out = {};
+  for (const key of FILTERS) if (filters && filters[key]) out[key] = filters[key];
+  return out;
+}
+
+async function rawSearch(query, filters) {
+  const pf = await loadPagefind();
+  const options = { filters: activeFilters(filters) };
+  if (!query.trim()) {
+    if (!Object.keys(options.filters).length) return [];
+    return (await pf.search(null, options)).results.map((r) => ({ r, body: false }));
+  }
+  for (const split of [false, true]) {
+    const terms = queryTerms(query, split);
+    const byName = terms.name.length ? (await pf.search(terms.name.join(" "), options)).results : [];
+    const seen = new Set(byName.map((r) => r.id));
+    const byBody = terms.body.length ? (await pf.search(terms.body.join(" "), options)).results : [];
+    const merged = byName.map((r) => ({ r, body: false }));
+    for (const r of byBody) if (!seen.has(r.id)) merged.push({ r, body: true });
+    if (merged.length || split || !/\s/.test(query.trim())) return merged;
+  }
+  return [];
+}
+
+// Loads the data of results [from, to) and orders them: exact name or code (tier 0), the query in
+// the name (1), in the code or a department's other names (2), elsewhere (3); each tier in
+// Pagefind's order.
+async function rank(items, query, from, to) {
+  const slice = items.slice(from, to);
+  const data = await Promise.all(slice.map((item) => item.r.data()));
+  const ranked = slice.map((item, i) => ({ data: data[i], tier: query.trim() ? tierOf(data[i], query) : 1, order: i }));
+  ranked.sort((a, b) => a.tier - b.tier || a.order - b.order);
+  return ranked;
+}
+
+// For tests and for anyone scripting the page: ordered results with their meta.
+export async function search(query, filters = {}, limit = PAGE) {
+  const items = await rawSearch(query, filters);
+  const ranked = await rank(items, query, 0, Math.min(limit, items.length));
+  return {
+    total: items.length,
+    results: ranked.map((x) => ({ url: x.data.url, tier: x.tier, meta: x.data.meta })),
+    rest: items.slice(ranked.length).map((item) => item.r.id),
+  };
+}
+
+// ---- the page --------------------------------------------------------------------------------
+
+function highlighted(title, py, query) {
+  const span = document.createElement("span");
+  const chars = Array.from(title);
+  const marked = new Array(chars.length).fill(false);
+  for (const [kind, value] of query.trim() ? runs(query) : []) {
+    const ranges = matchName(title, py, kind === "cjk" ? value.join("") : value);
+    for (const [a, b] of ranges || []) for (let i = a; i <= b; i++) marked[i] = true;
+  }
+  let i = 0;
+  while (i < chars.length) {
+    let j = i;
+    while (j < chars.length && marked[j] === marked[i]) j++;
+    const text = chars.slice(i, j).join("");
+    if (marked[i]) {
+      const mark = document.createElement("mark");
+      mark.textContent = text;
+      span.appendChild(mark);
+    } else {
+      span.appendChild(document.createTextNode(text));
+    }
+    i = j;
+  }
+  return span;
+}
+
+function resultItem(entry, query) {
+  const meta = entry.data.meta || {};
+  const li = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = entry.data.url;
+  link.className = "search-title";
+  link.appendChild(highlighted(meta.title || entry.data.url, meta.py, query));
+  li.appendChild(link);
+  const facts = document.createElement("p");
+  facts.className = "search-facts";
+  const parts = [meta.kind, meta.kind === "项目" ? meta.dept : meta.also, meta.year ? meta.year + "年" : "", meta.amount];
+  facts.textContent = parts.filter(Boolean).join(" · ");
+  li.appendChild(facts);
+  if (meta.code && meta.code !== meta.title) {
+    const code = document.createElement("p");
+    code.className = "search-code";
+    code.textContent = "编码：";
+    code.appendChild(highlighted(meta.code, "", query));
+    li.appendChild(code);
+  }
+  if (entry.tier === 3 && query.trim()) {
+    const why = document.createElement("p");
+    why.className = "search-why";
+    why.textContent = "在绩效目标、指标或说明中找到";
+    li.appendChild(why);
+  }
+  return li;
+}
+
+function readState() {
+  const params = new URLSearchParams(window.location.search);
+  const state = { q: params.get("q") || "" };
+  for (const key of FILTERS) state[key] = params.get(key) || "";
+  return state;
+}
+
+function writeState(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  for (const key of FILTERS) if (state[key]) params.set(key, state[key]);
+  const qs = params.toString();
+  window.history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : ""));
+}
+
+async function fillFilters(form, state) {
+  const pf = await loadPagefind();
+  const counts = await pf.filters();
+  for (const select of form.querySelectorAll("select[data-filter]")) {
+    const key = select.dataset.filter;
+    const values = Object.keys(counts[key] || {}).sort((a, b) => (key === "year" ? b.localeCompare(a) : a.localeCompare(b, "zh-CN")));
+    for (const value of values) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = value + (key === "year" ? "年" : "");
+      select.appendChild(option);
+    }
+    if (!values.length) select.closest("label").hidden = true;
+    select.value = state[key] && values.includes(state[key]) ? state[key] : "";
+    if (state[key] && !values.includes(state[key])) {
+      const option = document.createElement("option");
+      option.value = state[key];
+      option.textContent = state[key];
+      select.appendChild(option);
+      select.value = state[key];
+    }
+  }
+}
+
+function start() {
+  if (!root) return;
+  root.hidden = false;
+  const form = root.querySelector("form");
+  const input = root.querySelector("#search-input");
+  const status = root.querySelector(".search-status");
+  const list = root.querySelector(".search-results");
+  const more = root.querySelector(".search-more");
+  let state = readState();
+  let items = [];
+  let shown = 0;
+  let run = 0;
+
+  input.value = state.q;
+  const header = document.getElementById("site-search");
+  if (header) header.value = state.q;
+
+  async function showMore(query, ticket) {
+    const ranked = await rank(items, query, shown, shown + PAGE);
+    if (ticket !== run) return;
+    for (const entry of ranked) list.appendChild(resultItem(entry, query));
+    shown += ranked.length;
+    more.hidden = shown >= items.length;
+  }
+
+  async function update() {
+    const ticket = ++run;
+    state = { q: input.value.trim() };
+    for (const select of form.querySelectorAll("select[data-filter]")) state[select.dataset.filter] = select.value;
+    writeState(state);
+    list.replaceChildren();
+    more.hidden = true;
+    shown = 0;
+    if (!state.q && !FILTERS.some((k) => state[k])) {
+      status.textContent = "请输入项目名称、部门名称、拼音或项目编码。";
+      return;
+    }
+    status.textContent = "正在搜索…";
+    try {
+      items = await rawSearch(state.q, state);
+    } catch (error) {
+      if (ticket === run) status.textContent = "搜索暂时无法使用。请按年度浏览部门和项目。";
+      return;
+    }
+    if (ticket !== run) return;
+    status.textContent = items.length ? `找到 ${items.length} 条结果` : "没有找到结果。可以换用较短的关键词、拼音首字母或项目编码的一部分。";
+    await showMore(state.q, ticket);
+  }
+
+  let timer = 0;
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(update, 250); });
+  form.addEventListener("submit", (event) => { event.preventDefault(); clearTimeout(timer); update(); });
+  for (const select of form.querySelectorAll("select")) select.addEventListener("change", update);
+  more.addEventListener("click", () => showMore(state.q, run));
+  window.gongkaiSearch = search;
+  window.gongkaiQueryTerms = queryTerms;
+  fillFilters(form, state).catch(() => {}).then(update);
+}
+
+start();
