@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .model import Amount
@@ -129,20 +130,26 @@ def _cell(column: str, value: str) -> object:
 
 
 def to_xlsx(sheets: list[tuple[str, tuple[str, ...], list[dict[str, str]]]]) -> bytes:
-    """A workbook with one sheet per table, header row bold and frozen."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """A workbook with one sheet per table, header row bold and frozen.
+
+    Write-only mode: a few times faster, which matters with one workbook per project.
+    """
+    workbook = Workbook(write_only=True)
     workbook.properties.created = FIXED_TIME
     workbook.properties.modified = FIXED_TIME
     workbook.properties.creator = "gongkai"
+    bold = Font(bold=True)
     for title, columns, rows in sheets:
         sheet = workbook.create_sheet(title)
-        sheet.append(list(columns))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=column)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
         for row in rows:
             sheet.append([_cell(c, row.get(c, "")) for c in columns])
-        sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _fixed_zip(buffer.getvalue())

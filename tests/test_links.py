@@ -180,3 +180,17 @@ def test_cite_block_shows_the_publication_date(tmp_path: Path) -> None:
     for path in ("2025/yutian-zfw/index.html", "2025/yutian-zfw/13022925p00004610003b/index.html"):
         cite = re.search(r'<section class="cite".*?</section>', (out / path).read_text(encoding="utf-8"), re.S)
         assert cite and "发布日期" in cite.group(0) and "2025-02-01" in cite.group(0)
+
+
+def test_department_rename_redirects_the_department_and_its_projects(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    folder = content / "2025" / "ceshi"
+    folder.mkdir(parents=True)
+    (folder / "a.yml").write_text("项目名称: 测试经费\n项目编码: T0001\n资金:\n  总额: 100\n", encoding="utf-8")
+    out = tmp_path / "site"
+    for slug in ("ceshi", "ceshi-zfw"):
+        (folder / "部门.yml").write_text(f"部门名称: 测试县委政法委员会\n年度: 2025\n金额单位: 元\n链接名: {slug}\n", encoding="utf-8")
+        build(example_paths(out, content=content, config=quick_config(tmp_path)))
+    assert redirect_target(out / "2025" / "ceshi" / "index.html") == "/2025/ceshi-zfw/"
+    assert redirect_target(out / "2025" / "ceshi" / "t0001" / "index.html") == "/2025/ceshi-zfw/t0001/"
+    assert redirect_target(out / "2025" / "ceshi-zfw" / "t0001" / "index.html") is None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import example_paths
+from conftest import ROOT, example_paths
 from gongkai.pipeline import build
 
 SECRET = "样例涉密内容"
@@ -88,7 +88,9 @@ def two_years(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "s0002.yml": SECRET_PROJECT.format(name="保密专项", secret=SECRET, code="S0002", amount="20000.00"),
     })
     out = root / "site"
-    build(example_paths(out, content=content))
+    config = root / "site_config.yml"  # the example's, without the search index these tests never use
+    config.write_text((ROOT / "site_config.yml").read_text(encoding="utf-8").replace("search: true", "search: false"), encoding="utf-8")
+    build(example_paths(out, content=content, config=config))
     return out
 
 
