@@ -112,6 +112,8 @@ def test_continuing_project_shows_last_year_amount_beside_this_year(two_years: P
     assert "80,000.00 元" in compare and "100,000.00 元" in compare
     assert "+20,000.00 元（+25.0%）" in compare
     assert 'href="/2024/ceshi/t0001/"' in page.read_text(encoding="utf-8")
+    facts = re.search(r'<dl class="facts">.*?</dl>', page.read_text(encoding="utf-8"), re.S).group(0)
+    assert "上年预算（2024年）" in facts and "80,000.00 元" in facts
 
 
 def test_continuing_project_compares_indicator_values_row_by_row(two_years: Path) -> None:
