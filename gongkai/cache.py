@@ -1,0 +1,204 @@
+"""The content-hash build cache: a rebuild redoes only the work whose inputs changed.
+
+Kept in `.gongkai-cache/<output folder name>/` beside the output folder (git-ignored). Three
+things are remembered from the last successful build:
+
+- parsed content files, by file and hash of their bytes (a changed file is parsed again);
+- for every page, a fingerprint of everything its template can see — the page's context
+  objects, the shared site information, its path — together with the templates, the
+  configuration and gongkai's own code. A page whose fingerprint is unchanged is taken from
+  the live output folder (checked by size and modification time) instead of being rendered;
+- the hash of every output file that passed the leak audit and the withheld forms it was
+  searched for. An unchanged file is searched only for forms that are new since then; a new
+  or changed file for all of them. Every byte of the new site is still covered.
+
+Validation, redaction, exports and search always run on the whole content: they are global
+(totals, unique codes, secret numbering). The cache is an optimisation only: deleting the
+folder gives the same site, and anything that cannot be read is treated as empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .audit import Hit, needles, public_corpus, scan
+from .load import ParsedMemo
+from .pages import Page, SiteInfo
+from .public import PublicSite
+from .render import render_pages
+
+CACHE_VERSION = 1
+_PACKAGE = Path(__file__).resolve().parent
+# Objects that many pages share (a department appears on each of its projects' pages): their
+# digest is computed once per build and reused, so fingerprinting stays linear in the content.
+_SHARED = ("PublicDepartment", "PublicUnit", "PublicProject", "YearSummary")
+
+
+def cache_folder(out: Path) -> Path:
+    return out.parent / ".gongkai-cache" / out.name
+
+
+def _hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _tree_hash(folder: Path, pattern: str) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def build_key(templates: Path, config: Path, extra: bytes = b"") -> bytes:
+    """What every page depends on beyond its context: templates, configuration, code, versions."""
+    import markdown
+    parts = [
+        str(CACHE_VERSION).encode(), sys.version.encode(), jinja2.__version__.encode(), markdown.__version__.encode(),
+        _tree_hash(templates, "*"), _tree_hash(_PACKAGE, "*.py"), config.read_bytes() if config.exists() else b"", extra,
+    ]
+    return _hash(b"\0".join(parts))
+
+
+class Fingerprinter:
+    """Digests of page contexts: every field of every object, shared objects digested once."""
+
+    def __init__(self) -> None:
+        self.memo: dict[int, bytes] = {}
+        self.keep: list[object] = []  # memo keys are ids: keep the objects alive for the build
+
+    def digest(self, value: Any) -> bytes:
+        shared = is_dataclass(value) and type(value).__name__ in _SHARED
+        if shared and id(value) in self.memo:
+            return self.memo[id(value)]
+        result = _hash(self._encode(value))
+        if shared:
+            self.memo[id(value)] = result
+            self.keep.append(value)
+        return result
+
+    def _encode(self, value: Any) -> bytes:
+        if is_dataclass(value) and not isinstance(value, type):
+            parts = [type(value).__qualname__.encode()]
+            for f in fields(value):
+                parts.append(f.name.encode() + b"=" + self.digest(getattr(value, f.name)))
+            return b"D(" + b",".join(parts) + b")"
+        if isinstance(value, (tuple, list)):
+            return (b"T(" if isinstance(value, tuple) else b"L(") + b",".join(self.digest(v) for v in value) + b")"
+        if isinstance(value, dict):
+            return b"M(" + b",".join(self.digest(k) + b":" + self.digest(v) for k, v in value.items()) + b")"
+        if isinstance(value, (frozenset, set)):
+            return b"S(" + b",".join(sorted(self.digest(v) for v in value)) + b")"
+        # Scalars (str, int, Decimal, bool, None, dates): repr is exact and includes the type.
+        return f"{type(value).__qualname__}:{value!r}".encode()
+
+    def page(self, key: bytes, site: bytes, page: Page) -> bytes:
+        return _hash(b"\0".join((key, site, page.path.encode(), page.template.encode(), page.url.encode(),
+                                 self.digest(page.context), self.digest(page.extra))))
+
+
+@dataclass
+class BuildCache:
+    folder: Path
+    parsed: ParsedMemo = field(default_factory=dict)
+    pages: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)  # path -> (fingerprint, size, mtime_ns)
+    audited: dict[str, bytes] = field(default_factory=dict)  # path -> hash of the audited bytes
+    needle_forms: frozenset[str] = frozenset()
+    fingerprints: dict[str, bytes] = field(default_factory=dict)  # this build's, saved on success
+    in_use: list[object] = field(default_factory=list)  # this build's documents, set by the load stage
+    rendered: int = 0  # pages rendered (not reused) by the last render(), for reports and tests
+    reused: int = 0
+    audited_next: tuple[dict[str, bytes], frozenset[str]] | None = None
+
+    @classmethod
+    def open(cls, out: Path) -> "BuildCache":
+        folder = cache_folder(out)
+        cache = cls(folder)
+        try:
+            with open(folder / "cache.pickle", "rb") as stream:
+                data = pickle.load(stream)
+            if data.get("version") == CACHE_VERSION:
+                cache.parsed, cache.pages = data["parsed"], data["pages"]
+                cache.audited, cache.needle_forms = data["audited"], data["needle_forms"]
+        except Exception:  # a missing, old or damaged cache is an empty one: it only saves time
+            pass
+        return cache
+
+    # ---- render ------------------------------------------------------------------------
+
+    def render(self, env: jinja2.Environment, site: SiteInfo, pages: list[Page], key: bytes, out: Path) -> dict[str, bytes]:
+        """Every page's bytes, rendering only pages whose fingerprint changed since the last build."""
+        printer = Fingerprinter()
+        site_digest = printer.digest(site)
+        self.fingerprints = {page.path: printer.page(key, site_digest, page) for page in pages}
+        files: dict[str, bytes] = {}
+        stale: list[Page] = []
+        for page in pages:
+            previous = self.pages.get(page.path)
+            data = self._reusable(out, page.path, previous) if previous and previous[0] == self.fingerprints[page.path] else None
+            if data is None:
+                stale.append(page)
+            else:
+                files[page.path] = data
+        files.update(render_pages(env, site, stale))
+        self.rendered, self.reused = len(stale), len(pages) - len(stale)
+        return {page.path: files[page.path] for page in pages}
+
+    @staticmethod
+    def _reusable(out: Path, path: str, previous: tuple[bytes, int, int]) -> bytes | None:
+        """The live file, if it is still exactly what the last build wrote."""
+        try:
+            target = out / path
+            stat = target.stat()
+            if (stat.st_size, stat.st_mtime_ns) != previous[1:]:
+                return None
+            data = target.read_bytes()
+        except OSError:
+            return None
+        return data if len(data) == previous[1] else None
+
+    # ---- audit -------------------------------------------------------------------------
+
+    def audit(self, files: dict[str, bytes], public: PublicSite) -> list[Hit]:
+        """The leak audit of every output file, searching unchanged files only for new forms."""
+        found = needles(public.withheld, public_corpus(public))
+        hashes = {path: _hash(data) for path, data in files.items()}
+        changed = {p: d for p, d in files.items() if self.audited.get(p) != hashes[p]}
+        unchanged = {p: d for p, d in files.items() if p not in changed}
+        new_forms = [n for n in found if n.form not in self.needle_forms]
+        hits = scan(changed, found) + (scan(unchanged, new_forms) if new_forms else [])
+        if not hits:
+            self.audited_next = (hashes, frozenset(n.form for n in found))
+        return sorted(hits, key=lambda h: (h.file, h.needle.form))
+
+    # ---- after a successful build --------------------------------------------------------
+
+    def save(self, out: Path, files: dict[str, bytes]) -> None:
+        """Remember this build, in memory and on disk: called only once the new site is in place."""
+        in_use = {id(d) for d in self.in_use}
+        parsed = {k: v for k, v in self.parsed.items() if id(v) in in_use}
+        pages: dict[str, tuple[bytes, int, int]] = {}
+        for path, fingerprint in self.fingerprints.items():
+            try:
+                stat = (out / path).stat()
+            except OSError:
+                continue
+            if stat.st_size == len(files.get(path, b"")):
+                pages[path] = (fingerprint, stat.st_size, stat.st_mtime_ns)
+        audited, forms = self.audited_next or ({}, frozenset())
+        self.parsed, self.pages, self.audited, self.needle_forms = parsed, pages, audited, forms
+        self.audited_next, self.in_use = None, []
+        data = {"version": CACHE_VERSION, "parsed": parsed, "pages": pages, "audited": audited, "needle_forms": forms}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f"cache.pickle.tmp-{os.getpid()}"
+        with open(temporary, "wb") as stream:
+            pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.folder / "cache.pickle")
