@@ -6,6 +6,8 @@ that a template could change.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 
 import jinja2
@@ -39,5 +41,50 @@ def render_page(env: jinja2.Environment, site: SiteInfo, page: Page) -> bytes:
     return template.render(site=site, page=page.context, url=site.prefix + page.url, canonical=site.base_url + page.url, **page.extra).encode("utf-8")
 
 
-def render_pages(env: jinja2.Environment, site: SiteInfo, pages: list[Page]) -> dict[str, bytes]:
-    return {page.path: render_page(env, site, page) for page in pages}
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_MIN_PAGES = 400
+CHUNK_PAGES = 64
+
+# What forked workers render from: set just before the pool starts, inherited by fork (so the
+# page contexts are never pickled), cleared after. Workers send back only bytes.
+_shared: tuple[jinja2.Environment, SiteInfo, list[Page]] | None = None
+
+
+def render_jobs(pages: int, jobs: int | None = None) -> int:
+    """How many processes to render with: GONGKAI_JOBS, else the cores this process may use."""
+    if jobs is None:
+        configured = os.environ.get("GONGKAI_JOBS", "")
+        jobs = int(configured) if configured.isdigit() and int(configured) > 0 else _available_cores()
+    if jobs <= 1 or pages < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return jobs
+
+
+def _available_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:
+    assert _shared is not None
+    env, site, pages = _shared
+    return [render_page(env, site, page) for page in pages[bounds[0]:bounds[1]]]
+
+
+def render_pages(env: jinja2.Environment, site: SiteInfo, pages: list[Page], jobs: int | None = None) -> dict[str, bytes]:
+    """Every page's bytes by output path, in page order; the same bytes with 1 process or many."""
+    workers = render_jobs(len(pages), jobs)
+    if workers == 1:
+        return {page.path: render_page(env, site, page) for page in pages}
+    global _shared
+    for name in {page.template for page in pages}:
+        env.get_template(name)  # compiled once here, inherited by every worker
+    chunks = [(start, min(start + CHUNK_PAGES, len(pages))) for start in range(0, len(pages), CHUNK_PAGES)]
+    _shared = (env, site, pages)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            rendered = [data for chunk in pool.imap(_render_chunk, chunks) for data in chunk]
+    finally:
+        _shared = None
+    return {page.path: data for page, data in zip(pages, rendered)}
