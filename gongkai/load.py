@@ -7,6 +7,7 @@ silently accepted, and every value keeps its line and column for error messages.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 12
 Path_ = tuple[str | int, ...]
+ParsedMemo = dict[tuple[str, bytes], "Document"]  # (file, hash of its bytes) -> its parse
 
 
 class YamlNumber(str):
@@ -190,7 +192,7 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
     return f"无法解析（{problem}）"
 
 
-def read_document(path: Path, root: Path) -> Document:
+def read_document(path: Path, root: Path, parsed: ParsedMemo | None = None) -> Document:
     """Read one content file from inside `root`, refusing links out of it and oversized files."""
     display = _display_path(path, root)
     resolved = path.resolve()
@@ -199,7 +201,14 @@ def read_document(path: Path, root: Path) -> Document:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ContentError([Problem("E005", display, 0, 0, f"大小为 {size} 字节，上限为 {MAX_FILE_BYTES} 字节")])
-    return parse_text(decode(path.read_bytes(), display), path, display)
+    raw = path.read_bytes()
+    if parsed is None:
+        return parse_text(decode(raw, display), path, display)
+    # A file whose bytes are unchanged parses to the same Document: reuse it (see cache.py).
+    key = (str(path), hashlib.blake2b(raw, digest_size=16).digest())
+    if key not in parsed:
+        parsed[key] = parse_text(decode(raw, display), path, display)
+    return parsed[key]
 
 
 def _display_path(path: Path, root: Path) -> str:
@@ -215,13 +224,13 @@ def discover(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def load_tree(root: Path) -> list[Document]:
+def load_tree(root: Path, parsed: ParsedMemo | None = None) -> list[Document]:
     """Parse every content file below root; collect the problems of all files before failing."""
     docs: list[Document] = []
     problems: list[Problem] = []
     for path in discover(root):
         try:
-            docs.append(read_document(path, root))
+            docs.append(read_document(path, root, parsed))
         except ContentError as exc:
             problems.extend(exc.problems)
         except OSError as exc:

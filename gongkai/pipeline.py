@@ -3,6 +3,7 @@ search / exports → audit → write. Each stage is timed for the benchmark."""
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .audit import Hit, audit_files
+from .cache import BuildCache, build_key
 from .config import Config, load_config
 from .errors import ContentError, Problem
 from .exports import exports
@@ -55,7 +57,7 @@ class Result:
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def check(paths: Paths) -> Result:
+def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     """Validate only: config, load, validate, redact (which can also refuse input)."""
     result = Result()
     with result.stage("config"):
@@ -63,7 +65,9 @@ def check(paths: Paths) -> Result:
     if not paths.content.is_dir():
         raise ContentError([Problem("E031", str(paths.content), 0, 0, "内容文件夹不存在")])
     with result.stage("load"):
-        docs = load_tree(paths.content)
+        docs = load_tree(paths.content, cache.parsed if cache else None)
+        if cache:
+            cache.in_use = docs
     with result.stage("validate"):
         result.site, result.warnings = build_site(docs, paths.content)
     with result.stage("redact"):
@@ -71,9 +75,9 @@ def check(paths: Paths) -> Result:
     return result
 
 
-def produce(paths: Paths) -> Result:
-    """Everything but writing: the full site in memory, audited."""
-    result = check(paths)
+def produce(paths: Paths, cache: BuildCache | None = None) -> Result:
+    """Everything but writing: the full site in memory, audited. With a cache, only what changed is redone."""
+    result = check(paths, cache)
     config, public = result.config, result.public
     assert config is not None and public is not None
     output = Output()
@@ -82,7 +86,10 @@ def produce(paths: Paths) -> Result:
         site_info, pages = build_pages(config, public, declared_predecessors(result.site))
     with result.stage("render"):
         env = environment(paths.templates)
-        output.update(render_pages(env, site_info, pages))
+        if cache:
+            output.update(cache.render(env, site_info, pages, build_key(paths.templates, paths.config), paths.out))
+        else:
+            output.update(render_pages(env, site_info, pages))
         output.update(_assets(paths.templates / "assets"))
     with result.stage("exports"):
         output.update(exports(public, config.base_url, config.site_name))
@@ -96,7 +103,7 @@ def produce(paths: Paths) -> Result:
             from .search import search_files
             output.update(search_files(public, output.files, config))
     with result.stage("audit"):
-        hits = audit_files(output.files, public)
+        hits = cache.audit(output.files, public) if cache else audit_files(output.files, public)
     if hits:
         raise AuditFailed(hits)
     result.files = output.files
@@ -109,16 +116,23 @@ def _assets(folder: Path) -> dict[str, bytes]:
     return {f"assets/{p.relative_to(folder).as_posix()}": p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def build(paths: Paths) -> Result:
-    """Build and swap into place; on any failure the previous site stays as it was."""
+def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
+    """Build and swap into place; on any failure the previous site stays as it was.
+
+    `cache=True` uses the content-hash cache beside the output folder (unless GONGKAI_CACHE=0);
+    a long-running caller (serve) can pass one BuildCache object to every rebuild instead."""
+    if cache is True:
+        cache = BuildCache.open(paths.out) if os.environ.get("GONGKAI_CACHE", "1") != "0" else None
     with build_lock(paths.out):
         clean_stale(paths.out)
-        result = produce(paths)
+        result = produce(paths, cache or None)
         staging = staging_dir(paths.out)
         try:
             with result.stage("write"):
                 write_tree(staging, result.files)
                 swap_into_place(staging, paths.out)
+            if cache:
+                cache.save(paths.out, result.files)
         finally:
             if staging.exists():
                 import shutil
