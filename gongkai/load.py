@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,9 @@ class _Builder:
     def problem(self, code: str, node: yaml.Node, detail: str, value: object = None) -> None:
         mark = node.start_mark
         shown = None if value is None else short_value(value)
-        self.problems.append(Problem(code, self.doc.display, mark.line + 1, mark.column + 1, detail, shown))
+        found = Problem(code, self.doc.display, mark.line + 1, mark.column + 1, detail, shown)
+        if found not in self.problems:  # one alias used 27 times is one problem to fix
+            self.problems.append(found)
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -144,7 +147,9 @@ def parse_text(text: str, path: Path, display: str) -> Document:
     """Parse one YAML text into a Document, or raise ContentError with every problem found."""
     doc = Document(path=path, display=display, data=None)
     try:
-        node = yaml.compose(text, Loader=Loader)
+        node = yaml.compose(text, Loader=_loader_for(text))
+    except yaml.reader.ReaderError as exc:
+        raise ContentError([_reader_problem(exc, text, display)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -166,6 +171,40 @@ def parse_text(text: str, path: Path, display: str) -> Document:
     if not isinstance(doc.data, dict):
         raise ContentError([Problem("E008", display, 1, 1, "顶层应是“键: 值”的表")])
     return doc
+
+
+# libyaml's composer recurses in C: a few tens of thousands of nested `[` or `- ` overflow the
+# C stack and kill the process (SIGSEGV), which no `except` can catch. Where the text could nest
+# that deep, the pure-Python composer is used instead; it raises RecursionError, reported as E007.
+_C_SAFE_DEPTH = 1000
+
+
+_LINE_START = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deep the YAML in text can nest, at C speed (loose on purpose)."""
+    # Flow nodes nest only through brackets; block nodes only through indentation and the
+    # `- `/`? `/`: ` indicators at a line's start.
+    brackets = text.count("[") + text.count("{")
+    deepest_line_start = max(map(len, _LINE_START.findall(text)), default=0)
+    return 2 * brackets + 2 * deepest_line_start + 2
+
+
+def _loader_for(text: str) -> type:
+    return Loader if _nesting_bound(text) <= _C_SAFE_DEPTH else yaml.SafeLoader
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, display: str) -> Problem:
+    """A character YAML does not allow (NUL, other control characters), located by line and column."""
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    # libyaml reports a byte offset, the Python reader a character offset: find the character itself.
+    at = text.find(character)
+    before = text[: max(at, 0)]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return Problem("E002", display, line, column, f"含有不允许的控制字符 U+{ord(character):04X}（常见于从其他软件复制的文字）",
+                   None, "删除该处看不见的控制字符，或重新输入这段文字。")
 
 
 def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
@@ -195,7 +234,10 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
 def read_document(path: Path, root: Path, parsed: ParsedMemo | None = None) -> Document:
     """Read one content file from inside `root`, refusing links out of it and oversized files."""
     display = _display_path(path, root)
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
+        raise ContentError([Problem("E006", display, 0, 0, "它是指向自身的循环链接")]) from None
     if not resolved.is_relative_to(root.resolve()):
         raise ContentError([Problem("E006", display, 0, 0, f"它指向 {resolved}")])
     size = path.stat().st_size
@@ -224,10 +266,26 @@ def discover(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
+def _linked_folders_out(root: Path) -> list[Problem]:
+    """Folders that are symlinks out of root: rglob does not enter them, so say so instead of
+    silently publishing without their content."""
+    inside = root.resolve()
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() and path.is_dir():
+            try:
+                target = path.resolve()
+            except (RuntimeError, OSError):
+                target = path
+            if not target.is_relative_to(inside) or target == path:
+                found.append(Problem("E006", _display_path(path, root), 0, 0, f"文件夹链接指向 {target}，其中的内容不会被读取"))
+    return found
+
+
 def load_tree(root: Path, parsed: ParsedMemo | None = None) -> list[Document]:
     """Parse every content file below root; collect the problems of all files before failing."""
     docs: list[Document] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = list(_linked_folders_out(root))
     for path in discover(root):
         try:
             docs.append(read_document(path, root, parsed))
