@@ -1,9 +1,14 @@
 """Stage 7: prove that nothing withheld reached any output byte.
 
-Every output file is read as the public would get it — HTML with entities decoded, gzip and
-zip members (Pagefind index files, XLSX) unpacked, file names included — and searched for
-every withheld string and its derived forms (pinyin, pinyin initials, slug). Whitespace and
-U+200B (which Pagefind puts between Chinese words) are removed on both sides first.
+Every output file is read as the public would get it — HTML and XML with entities decoded and
+also with tags removed (a secret split by <b> is still a secret), URLs percent-decoded, JSON
+\\u escapes decoded, gzip and zip members unpacked (Pagefind index files carry a short header
+before or after their gzip stream; XLSX is a zip of XML), file names included — and searched
+for every withheld string and its derived forms (pinyin, pinyin initials, slug). Whitespace
+and U+200B (which Pagefind puts between Chinese words) are removed on both sides first.
+
+Speed: each file is scanned once whatever the number of withheld strings (see Matcher): no
+loop over files × strings in Python.
 """
 
 from __future__ import annotations
@@ -17,13 +22,23 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
+from urllib.parse import unquote
+
+import numpy as np
 
 from .public import PublicSite, Withheld
 from .slugs import pinyin_words
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPLIT = re.compile(r"[\s，。、；：:;,.!?！？（）()【】\[\]“”\"'《》<>/\\|-]+")
+_TAG = re.compile(r"<[^<>]*>")
+_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 MIN_FRAGMENT = 6
+MIN_DERIVED = 6  # pinyin forms shorter than this match ordinary words too often to mean anything
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_HEADER_SEARCH = 64  # how far into a file a compressed stream may start after a header
+REPORT_NAMES = ("redaction-report.json", "redaction-report.md")
 
 
 @dataclass(frozen=True)
@@ -45,69 +60,184 @@ class Hit:
 
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", html.unescape(text))
-    return re.sub(r"[\s\u200b\u200c\u200d\ufeff]+", "", text).lower()
+    return _INVISIBLE.sub("", text).lower()
 
 
 def _unescape_json(text: str) -> str:
     return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text).replace('\\"', '"').replace("\\\\", "\\")
 
 
+# ---- what to look for -------------------------------------------------------------------------
+
+def derived_forms(text: str) -> list[tuple[str, str]]:
+    """(normalised form, kind) for one withheld string: itself, its pieces, pinyin, slug, initials."""
+    base = normalise(text)
+    forms = [(base, "原文")]
+    forms += [(normalise(f), "片段") for f in _SPLIT.split(text) if len(normalise(f)) >= MIN_FRAGMENT]
+    chinese = _CJK.findall(text)
+    if len(chinese) >= 2:
+        words = pinyin_words(text)
+        forms += [("".join(words), "拼音"), ("-".join(words), "链接名"), ("_".join(words), "链接名")]
+        chinese_words = pinyin_words("".join(chinese))
+        forms += [("".join(chinese_words), "拼音"), ("-".join(chinese_words), "链接名")]
+    if len(chinese) >= 4:
+        forms.append(("".join(w[0] for w in pinyin_words("".join(chinese))), "拼音首字母"))
+    return [(form, kind) for form, kind in forms
+            if len(form) >= 2 and not (kind in ("拼音首字母", "拼音", "链接名") and len(form) < MIN_DERIVED)]
+
+
 def needles(withheld: tuple[Withheld, ...], public_text: str) -> list[Needle]:
     """The forms to search for, minus any that the public site publishes in its own right."""
-    public = normalise(public_text)
     out: dict[str, Needle] = {}
     for item in withheld:
-        base = normalise(item.text)
-        candidates = [(base, "原文")]
-        candidates += [(normalise(f), "片段") for f in _SPLIT.split(item.text) if len(normalise(f)) >= MIN_FRAGMENT]
-        chinese = _CJK.findall(item.text)
-        if len(chinese) >= 2:
-            words = pinyin_words(item.text)
-            candidates.append(("".join(words), "拼音"))
-            candidates.append(("-".join(words), "链接名"))
-        if len(chinese) >= 4:
-            initials = "".join(w[0] for w in pinyin_words("".join(chinese)))
-            candidates.append((initials, "拼音首字母"))
-        for form, derived in candidates:
-            if len(form) < 2 or form in out or form in public:
-                continue
-            if derived in ("拼音首字母", "拼音", "链接名") and len(form) < 6:
-                continue
-            out[form] = Needle(form, item.text if derived in ("原文", "片段") else form, item.source, derived)
+        for form, derived in derived_forms(item.text):
+            if form not in out:
+                out[form] = Needle(form, _masked(form), item.source, derived)
+    if out:
+        published = Matcher(out).occurring(normalise(public_text))
+        for form in published:
+            del out[form]
     return sorted(out.values(), key=lambda n: n.form)
+
+
+def _masked(form: str) -> str:
+    """What an audit message shows of a hit: enough to find it, not a second copy in the logs."""
+    return f"{form[:2]}…（共{len(form)}字）" if len(form) > 3 else f"{form[:1]}…"
+
+
+class Matcher:
+    """Finds every occurrence of many strings in a text, overlapping ones included.
+
+    Candidate positions come from numpy in one vectorised pass: a hash of the Q characters at
+    every position (of 2 for strings shorter than Q) looked up in the set of the strings'
+    prefixes. Only candidates are checked exactly, by slicing and set lookup. Cost grows with
+    the text, not with the number of strings (a regex alternation of thousands of strings is
+    tried branch by branch at every position, which is far too slow here).
+    """
+
+    Q = 4
+    _BASE = 1_000_003
+    _CHUNK = 1 << 20
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        self.forms = frozenset(f for f in forms if len(f) >= 2)
+        self.lengths: dict[str, tuple[int, ...]] = {}
+        grouped: dict[str, set[int]] = {}
+        for form in self.forms:
+            grouped.setdefault(form[: self.Q] if len(form) >= self.Q else form[:2], set()).add(len(form))
+        self.lengths = {k: tuple(sorted(v)) for k, v in grouped.items()}
+        self.long_keys = self._keys([k for k in grouped if len(k) == self.Q])
+        self.short_keys = self._keys([k for k in grouped if len(k) == 2])
+
+    def _keys(self, prefixes: list[str]) -> np.ndarray:
+        return np.unique(np.array([self._hash(p) for p in prefixes], dtype=np.uint64))
+
+    def _hash(self, text: str) -> int:
+        value = 0
+        for ch in text:
+            value = (value * self._BASE + ord(ch)) % (1 << 64)
+        return value
+
+    def _window_hashes(self, codes: np.ndarray, width: int) -> np.ndarray:
+        count = len(codes) - width + 1
+        hashes = np.zeros(count, dtype=np.uint64)
+        base = np.uint64(self._BASE)
+        for offset in range(width):  # uint64 arithmetic wraps, like _hash's modulo
+            hashes = hashes * base + codes[offset: offset + count]
+        return hashes
+
+    def _candidates(self, codes: np.ndarray, width: int, keys: np.ndarray) -> Iterable[int]:
+        if not len(keys) or len(codes) < width:
+            return
+        for start in range(0, len(codes), self._CHUNK):
+            segment = codes[start: start + self._CHUNK + width - 1]
+            if len(segment) < width:
+                break
+            for offset in np.flatnonzero(np.isin(self._window_hashes(segment, width), keys)):
+                yield start + int(offset)
+
+    def occurring(self, text: str) -> set[str]:
+        found: set[str] = set()
+        if not self.forms or len(text) < 2:
+            return found
+        codes = np.frombuffer(text.encode("utf-32-le", "replace"), dtype=np.uint32).astype(np.uint64)
+        for width, keys in ((self.Q, self.long_keys), (2, self.short_keys)):
+            for i in self._candidates(codes, width, keys):
+                for length in self.lengths.get(text[i: i + width], ()):
+                    piece = text[i: i + length]
+                    if piece in self.forms:
+                        found.add(piece)
+        return found
+
+
+# ---- reading output files -----------------------------------------------------------------------
+
+def _decompressed(data: bytes) -> bytes | None:
+    """The content of a gzip stream at the start of data or after a short header; else None."""
+    start = data.find(_GZIP_MAGIC, 0, _HEADER_SEARCH)
+    if start < 0:
+        return None
+    try:
+        return gzip.decompress(data[start:])
+    except (OSError, EOFError, zlib.error):
+        try:  # a stream followed by trailing bytes
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[start:])
+        except zlib.error:
+            return None
+
+
+def _views(text: str) -> str:
+    """The text as a reader, a browser or a search engine would see it, joined for one scan."""
+    views = [text]
+    if "\\u" in text or '\\"' in text:
+        views.append(_unescape_json(text))
+    if "%" in text:
+        views.append(unquote(text, errors="ignore"))
+    if "<" in text:
+        views.append(_TAG.sub("", text))
+    return "\u0000".join(views)
 
 
 def readable(path: str, data: bytes) -> list[tuple[str, str]]:
     """(label, text) pairs for what a file says, unpacking compressed and zipped contents."""
-    texts = [(path, path)]
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error):
-            pass
-    if data[:4] == b"PK\x03\x04":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                for name in archive.namelist():
-                    texts.append((f"{path}!{name}", archive.read(name).decode("utf-8", "ignore")))
-            return texts
-        except zipfile.BadZipFile:
-            pass
-    text = data.decode("utf-8", "ignore")
-    texts.append((path, _unescape_json(text) if "\\u" in text else text))
-    return texts
+    return [(path, unquote(path))] + _contents(path, data, 0)
+
+
+def _contents(label: str, data: bytes, depth: int) -> list[tuple[str, str]]:
+    if depth < 3:
+        inner = _decompressed(data)
+        if inner is not None:
+            return _contents(label, inner, depth + 1)
+        if data[:4] == b"PK\x03\x04":
+            try:
+                texts: list[tuple[str, str]] = []
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    for name in archive.namelist():
+                        texts.append((f"{label}!{name}", unquote(name)))
+                        texts += _contents(f"{label}!{name}", archive.read(name), depth + 1)
+                return texts
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+                pass
+    return [(label, _views(data.decode("utf-8", "ignore")))]
 
 
 def scan(files: dict[str, bytes], found: list[Needle]) -> list[Hit]:
     hits: list[Hit] = []
+    for path in sorted(files):
+        name = path.rsplit("/", 1)[-1]
+        if name in REPORT_NAMES:
+            hits.append(Hit(path, Needle(name, name, "内部脱密报告", "内部文件")))
     if not found:
         return hits
-    pattern = re.compile("|".join(re.escape(n.form) for n in sorted(found, key=lambda n: -len(n.form))))
+    matcher = Matcher(n.form for n in found)
     by_form = {n.form: n for n in found}
     for path in sorted(files):
+        seen: set[tuple[str, str]] = set()
         for label, text in readable(path, files[path]):
-            for match in set(pattern.findall(normalise(text))):
-                hits.append(Hit(label, by_form[match]))
+            for form in sorted(matcher.occurring(normalise(text))):
+                if (label, form) not in seen:
+                    seen.add((label, form))
+                    hits.append(Hit(label, by_form[form]))
     return hits
 
 
@@ -123,8 +253,10 @@ def public_corpus(public: PublicSite) -> str:
                 walk(item)
         elif hasattr(value, "__dataclass_fields__"):
             for name in value.__dataclass_fields__:
-                if name != "withheld" or not isinstance(getattr(value, name), tuple):
-                    walk(getattr(value, name))
+                walk(getattr(value, name))
+            for name in ("path",):  # URLs are published too
+                if isinstance(getattr(type(value), name, None), property):
+                    parts.append(getattr(value, name))
 
     walk(public.departments)
     return "\u0000".join(parts)

@@ -9,6 +9,7 @@ from pathlib import Path
 from .editor_cli import EDITOR_COMMANDS, add_editor_commands, run_editor_command, write_check_report
 from .errors import ContentError
 from .pipeline import AuditFailed, Paths, build, check
+from .report import ReportLocationError
 from .writer import BuildLocked
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +19,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
     parser.add_argument("--config", type=Path, default=ROOT / "site_config.yml", help="配置文件（默认 site_config.yml）")
     parser.add_argument("--templates", type=Path, default=ROOT / "templates", help="模板文件夹（默认 templates/）")
+    parser.add_argument("--secret-register", type=Path, default=None, metavar="FILE",
+                        help="涉密登记册：每行一个项目编码（# 后为注释），放在 content 之外；所列项目按涉密处理，登记册本身不公开")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -26,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="构建网站", description="校验内容、脱密、生成网页并审计后，原子地替换输出文件夹。")
     _common(p)
     p.add_argument("--out", type=Path, default=ROOT / "site", help="输出文件夹（默认 site/）")
+    p.add_argument("--report-dir", type=Path, default=None, help="内部脱密报告的文件夹（默认输出文件夹旁的 reports/；不能在输出文件夹内，不公开）")
     p = sub.add_parser("check", help="只校验内容，不生成网站", description="校验全部内容文件并报告所有问题（中文，含文件:行:列）。")
     _common(p)
     p.add_argument("--report", type=Path, default=None, metavar="FILE", help="另写一份目标质量审查报告（HTML），如 report.html")
@@ -41,7 +45,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _paths(args: argparse.Namespace) -> Paths:
-    return Paths(content=args.content, config=args.config, templates=args.templates, out=getattr(args, "out", ROOT / "site"))
+    return Paths(content=args.content, config=args.config, templates=args.templates, out=getattr(args, "out", ROOT / "site"),
+                 secret_register=getattr(args, "secret_register", None), report_dir=getattr(args, "report_dir", None))
 
 
 def _report_warnings(warnings: list) -> None:
@@ -90,6 +95,9 @@ def run(argv: list[str] | None = None) -> int:
     except BuildLocked as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except ReportLocationError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("已中断；原有网站保持不变。", file=sys.stderr)
         return 1

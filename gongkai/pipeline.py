@@ -20,7 +20,7 @@ from .load import load_tree
 from .model import Site
 from .pages import build_pages
 from .public import PublicSite
-from .redact import redact
+from .redact import Redaction, check_register, read_register, redact_site
 from .redirects import declared_predecessors, page_identities, plan, read_manifest, redirect_files
 from .render import environment, render_pages
 from .validate import build_site
@@ -39,6 +39,8 @@ class Paths:
     config: Path
     templates: Path
     out: Path
+    secret_register: Path | None = None  # a 保密 office's list of secret project codes, outside content/
+    report_dir: Path | None = None  # internal redaction report; default reports/ beside `out`
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Result:
     config: Config | None = None
     site: Site | None = None
     public: PublicSite | None = None
+    redaction: Redaction | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -71,7 +74,12 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     with result.stage("validate"):
         result.site, result.warnings = build_site(docs, paths.content)
     with result.stage("redact"):
-        result.public = redact(result.site, result.config.disclosure)
+        register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
+        if register is not None:
+            check_register(result.site, register)
+        result.redaction = redact_site(result.site, result.config.disclosure, register)
+        result.public = result.redaction.public
+        result.warnings = result.warnings + list(result.redaction.warnings)
     return result
 
 
@@ -123,6 +131,9 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
     a long-running caller (serve) can pass one BuildCache object to every rebuild instead."""
     if cache is True:
         cache = BuildCache.open(paths.out) if os.environ.get("GONGKAI_CACHE", "1") != "0" else None
+    from .report import check_location, default_report_dir, write_report
+    report_dir = paths.report_dir or default_report_dir(paths.out)
+    check_location(report_dir, paths.out)  # before anything is built: the report must never be published
     with build_lock(paths.out):
         clean_stale(paths.out)
         result = produce(paths, cache or None)
@@ -137,4 +148,7 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
             if staging.exists():
                 import shutil
                 shutil.rmtree(staging, ignore_errors=True)
+        if result.redaction is not None:
+            with result.stage("report"):
+                write_report(result.redaction, report_dir, paths.out)
     return result

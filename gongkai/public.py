@@ -6,7 +6,7 @@ is the only place that builds them, and templates, search and exports see only t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .model import Amount, PlanPoint
@@ -74,6 +74,9 @@ class PublicProject:
     note: str | None = None
     withheld_fields: tuple[str, ...] = ()
     wording: str | None = None  # the standard wording shown for what is withheld
+    # True when this public project's amount is withheld only so that a secret amount cannot be
+    # recovered by subtraction (it is then part of the department's combined line).
+    amount_combined: bool = False
 
     @property
     def path(self) -> str:
@@ -120,6 +123,7 @@ class PublicDepartment:
     measures: str | None = None
     indicators: tuple[PublicIndicator, ...] = ()
     note: str | None = None
+    withheld_secondary: int = 0  # public projects whose amounts are folded into withheld_total
 
     @property
     def path(self) -> str:
@@ -134,13 +138,19 @@ class PublicDepartment:
 class Withheld:
     """One string the rules withhold, and where it came from (for the audit and the report)."""
 
-    text: str
+    text: str = field(repr=False)  # never printed by accident in a traceback or log
     source: str  # file and field, e.g. content/2023/gz/wwzxjf.yml: 项目名称
     rule: str
 
 
 @dataclass(frozen=True)
 class PublicSite:
+    """The published departments, and (for the audit only) the withheld strings.
+
+    Templates never receive a PublicSite: pages.py hands them page contexts built from its
+    departments. Exports and the search index read `departments` only.
+    """
+
     departments: tuple[PublicDepartment, ...]
     withheld: tuple[Withheld, ...]
 
