@@ -38,6 +38,7 @@ class SiteInfo:
     publication_date: str
     search: bool
     disclosure_wording: str
+    quality_badge: bool = False  # site_config.yml quality_badge: show the quantified-indicator share
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def site_info(config: Config, public: PublicSite) -> SiteInfo:
     return SiteInfo(
         name=config.site_name, description=config.site_description, base_url=config.base_url, prefix=prefix,
         years=public.years, publisher=config.publisher, publication_date=config.publication_date,
-        search=config.search, disclosure_wording=config.disclosure.secret_wording,
+        search=config.search, disclosure_wording=config.disclosure.secret_wording, quality_badge=config.quality_badge,
     )
 
 

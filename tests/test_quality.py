@@ -97,3 +97,29 @@ def test_no_report_when_content_has_errors(tmp_path: Path) -> None:
     result = run_cli("check", "--content", str(content), "--report", str(report))
     assert result.returncode == 1 and "E010" in result.stderr
     assert not report.exists()
+
+
+def _site_with(tmp_path: Path, badge: bool) -> Path:
+    import yaml
+
+    from conftest import ROOT, example_paths
+    from gongkai.pipeline import build
+    content = tmp_path / "content"
+    if not content.exists():
+        _tree(content)
+    config = tmp_path / f"config-{badge}.yml"
+    data = yaml.safe_load((ROOT / "site_config.yml").read_text(encoding="utf-8"))
+    data.update(search=False, quality_badge=badge)
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / f"site-{badge}"
+    build(example_paths(out, content=content, config=config), cache=None)
+    return next(out.glob("2026/*/t001/index.html"))
+
+
+def test_quality_badge_is_a_site_config_choice(tmp_path: Path, example_site: Path) -> None:
+    shown = _site_with(tmp_path, True).read_text(encoding="utf-8")
+    assert re.search(r'<div class="quality-badge"><dt>可量化指标</dt><dd>1/2</dd></div>', shown)
+    hidden = _site_with(tmp_path, False).read_text(encoding="utf-8")
+    assert "quality-badge" not in hidden
+    # the example keeps the default (off)
+    assert not any("quality-badge" in p.read_text(encoding="utf-8") for p in example_site.glob("2025/*/*/index.html"))
