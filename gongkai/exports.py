@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from .formatting import spreadsheet_text
 from .model import Amount
 from .public import PublicDepartment, PublicProject, PublicSite
 
@@ -74,7 +75,7 @@ def to_csv(columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
@@ -129,6 +130,15 @@ def _cell(column: str, value: str) -> object:
     return value
 
 
+def _text_stays_text(sheet: Any, value: object) -> object:
+    """openpyxl writes a string starting with "=" as a formula; content is text, never a formula."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def to_xlsx(sheets: list[tuple[str, tuple[str, ...], list[dict[str, str]]]]) -> bytes:
     """A workbook with one sheet per table, header row bold and frozen.
 
@@ -149,7 +159,7 @@ def to_xlsx(sheets: list[tuple[str, tuple[str, ...], list[dict[str, str]]]]) -> 
             header.append(cell)
         sheet.append(header)
         for row in rows:
-            sheet.append([_cell(c, row.get(c, "")) for c in columns])
+            sheet.append([_text_stays_text(sheet, _cell(c, row.get(c, ""))) for c in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _fixed_zip(buffer.getvalue())

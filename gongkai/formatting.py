@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import markdown as md
@@ -63,3 +64,14 @@ def plain_text(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(nh3.clean(text, tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").split())
+
+
+# Excel and WPS run a CSV cell that starts with = + - @ (or a tab/CR before one) as a formula:
+# =HYPERLINK(…) in a project name would become a live link in every downloaded spreadsheet.
+# Plain signed numbers (-5, +10%) stay as they are.
+_FORMULA_START = re.compile(r"(?:[=@].|[+-](?!\d+(?:\.\d+)?%?$).|[\t\r])", re.S)
+
+
+def spreadsheet_text(text: str) -> str:
+    """A CSV cell a spreadsheet shows but never runs: a leading apostrophe (OWASP's advice)."""
+    return "'" + text if _FORMULA_START.match(text) else text
