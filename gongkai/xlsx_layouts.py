@@ -167,8 +167,49 @@ def _level(text: str | None) -> str:
 
 # ---- 玉田 -----------------------------------------------------------------------------------------
 
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _chinese_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 21 → 二十一 (task lists rarely reach a hundred)."""
+    if n <= 10:
+        return "十" if n == 10 else _NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _NUMERALS[tens - 1]) + "十" + (_NUMERALS[ones - 1] if ones else "")
+
+
+def write_overview(dept: Department, sheet: Sheet) -> None:
+    """第一部分 部门整体绩效目标, as paragraphs above the project forms (read back by importer.overview)."""
+    if not (dept.goal or dept.tasks or dept.measures):
+        return
+    for line in ("第一部分", "部门整体绩效目标"):
+        sheet.add([line], [(0, 6)])
+    if dept.goal:
+        sheet.add(["一、总体绩效目标"], [(0, 6)])
+        for paragraph in _lines(dept.goal).split("\n"):
+            sheet.add([paragraph], [(0, 6)])
+    if dept.tasks or dept.note:
+        sheet.add(["二、分项绩效目标"], [(0, 6)])
+        if dept.note:
+            sheet.add([dept.note], [(0, 6)])
+        for n, task in enumerate(dept.tasks, start=1):
+            amount = f"{_num(task.amount, dept.unit):f}{dept.unit}" if task.amount else ""
+            sheet.add([f"{_chinese_number(n)}是{task.name}{amount}："], [(0, 6)])
+            if task.goal:
+                sheet.add([f"绩效目标：{task.goal}"], [(0, 6)])
+            if task.indicator_text:
+                sheet.add([f"绩效指标：{task.indicator_text}"], [(0, 6)])
+    if dept.measures:
+        sheet.add(["三、工作保障措施"], [(0, 6)])
+        for paragraph in _lines(dept.measures).split("\n"):
+            sheet.add([paragraph], [(0, 6)])
+    for line in ("第二部分", "预算项目绩效目标"):
+        sheet.add([line], [(0, 6)])
+
+
 def write_yutian(dept: Department, sheet: Sheet) -> None:
     units = {u.name: u for u in dept.units}
+    write_overview(dept, sheet)
     for n, project in enumerate(dept.projects, start=1):
         unit = _project_unit(project, dept)
         secret = project.secret

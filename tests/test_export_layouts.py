@@ -80,3 +80,16 @@ def test_export_looks_like_the_source_and_is_deterministic(tmp_path: Path) -> No
 def test_unknown_department_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("export", "--year", "2025", "--department", "nowhere", "--layout", "yutian", "--out", str(tmp_path / "x.xlsx"))
     assert result.returncode == 2 and "没有找到" in result.stderr and "yutian-zfw" in result.stderr
+
+
+def test_yutian_department_overview_round_trips(tmp_path: Path) -> None:
+    """The 玉田 sheet also carries 第一部分 (overall goal, tasks, measures): imported into an empty
+    folder, the department keeps them."""
+    sheet = tmp_path / "yt.xlsx"
+    assert run_cli("export", "--year", "2025", "--department", "yutian-zfw", "--layout", "yutian", "--out", str(sheet)).returncode == 0
+    content = tmp_path / "content"
+    result = run_cli("import", str(sheet), "--content", str(content), "--year", "2025", "--slug", "yutian-zfw")
+    assert result.returncode == 0 and "未能对应" not in result.stdout, result.stdout + result.stderr
+    want, got = department(ROOT / "content", "yutian-zfw"), department(content, "yutian-zfw")
+    for name in ("name", "code", "unit", "goal", "tasks", "measures", "total", "note", "units"):
+        assert getattr(got, name) == getattr(want, name), name

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from ..config import SECRET_WORDING
 from .grid import Row
 from .indicators import IndicatorTable, header_columns, indicator_dicts
+from .overview import DepartmentOverview
 from .result import Imported, ImportedDepartment, ImportedProject, ImportedUnit
 from .text import code, convert, label, one_line, paragraphs, parse_amount, percent, squeeze, unit_of
 
@@ -77,6 +78,7 @@ def read_yutian(rows: list[Row], fill_empty: bool, title: str | None) -> Importe
         result.year = _year_of(title)
     project: ImportedProject | None = None
     unit, unit_name = "元", None
+    overview = DepartmentOverview(result)
     table: IndicatorTable | None = None
     expect: str | None = None
     plan_labels: list[str] = []
@@ -107,7 +109,7 @@ def read_yutian(rows: list[Row], fill_empty: bool, title: str | None) -> Importe
                 project.header.append(f"表头：{' '.join(texts)}")
             continue
         if project is None:
-            result.skip(row.ref, " ".join(texts), "项目表之前的文字未导入（如部门整体绩效目标，请在部门文件中填写）")
+            overview.feed(row, " ".join(texts))
             continue
         if expect == "purpose":
             expect = None
@@ -156,6 +158,7 @@ def read_yutian(rows: list[Row], fill_empty: bool, title: str | None) -> Importe
         if dept.units and dept.units[0].code:
             dept.data["部门编码"] = dept.units[0].code
     dept.data["金额单位"] = unit
+    overview.finish(unit)
     return result
 
 
