@@ -194,3 +194,32 @@ def test_department_rename_redirects_the_department_and_its_projects(tmp_path: P
     assert redirect_target(out / "2025" / "ceshi" / "index.html") == "/2025/ceshi-zfw/"
     assert redirect_target(out / "2025" / "ceshi" / "t0001" / "index.html") == "/2025/ceshi-zfw/t0001/"
     assert redirect_target(out / "2025" / "ceshi-zfw" / "t0001" / "index.html") is None
+
+
+STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
+
+
+@pytest.mark.browser
+def test_old_url_redirects_in_a_browser_under_a_strict_csp(renamed: tuple[Path, list[str], dict[str, str]], browser: object) -> None:
+    """The redirect needs no script: Chromium follows it with the site served under a strict CSP."""
+    from conftest import StaticServer
+    site, _, _ = renamed
+    with StaticServer(site) as server:
+        context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
+        try:
+            def with_csp(route: object) -> None:
+                response = route.fetch()  # type: ignore[attr-defined]
+                route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})  # type: ignore[attr-defined]
+
+            context.route("**/*", with_csp)
+            tab = context.new_page()
+            blocked: list[str] = []
+            tab.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+            tab.goto(server.url + "2023/ezhou-zfw/zongzhi-zhongxin/")
+            tab.wait_for_url("**/2023/ezhou-zfw/zongzhi-zhongxin-v2/")
+            assert "（调整）" in tab.locator("h1").inner_text()
+            tab.wait_for_load_state("load")
+            assert tab.locator(".large-text-toggle").is_visible()  # the site's own script still runs
+            assert blocked == []
+        finally:
+            context.close()
