@@ -89,13 +89,19 @@ def derived_forms(text: str) -> list[tuple[str, str]]:
 def needles(withheld: tuple[Withheld, ...], public_text: str) -> list[Needle]:
     """The forms to search for, minus any that the public site publishes in its own right."""
     out: dict[str, Needle] = {}
+    derived_of: dict[str, list[str]] = {}
     for item in withheld:
-        for form, derived in derived_forms(item.text):
+        forms = derived_forms(item.text)
+        derived_of.setdefault(forms[0][0], []).extend(f for f, kind in forms if kind in ("拼音", "链接名", "拼音首字母"))
+        for form, derived in forms:
             if form not in out:
                 out[form] = Needle(form, _masked(form), item.source, derived)
     if out:
         published = Matcher(out).occurring(normalise(public_text))
-        for form in published:
+        # A text the site publishes in its own right may also appear as pinyin (search index,
+        # URLs of public pages): its pinyin forms are then not evidence of a leak either.
+        published |= {f for base in published for f in derived_of.get(base, ())}
+        for form in published & out.keys():
             del out[form]
     return sorted(out.values(), key=lambda n: n.form)
 
