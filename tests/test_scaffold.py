@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import example_paths, run_cli
 from gongkai import schema as S
 
 
@@ -53,19 +53,20 @@ def test_scaffolds_pass_check_once_filled(tmp_path: Path) -> None:
 
 
 def test_the_commented_examples_are_valid_content(tmp_path: Path) -> None:
-    run_cli("new", "department", "--content", str(tmp_path), "--year", "2026", "--slug", "ceshi-bm", "--name", "测试部门")
-    run_cli("new", "project", "--content", str(tmp_path), "--year", "2026", "--department", "ceshi-bm", "--file", "ceshi",
-            "--name", "测试项目")
-    dept = tmp_path / "2026" / "ceshi-bm" / "部门.yml"
-    project = dept.parent / "ceshi.yml"
+    from gongkai.pipeline import check
+    from gongkai.scaffold import new_department, new_project
+    dept = new_department(tmp_path, 2026, "ceshi-bm", "测试部门")
+    project = new_project(tmp_path, 2026, "ceshi-bm", "ceshi", "测试项目")
     _fill(dept, {"金额单位": "元"})
     _fill(project, {"总额": "50000.00"})
     for key in ("资金支出计划", "年度目标", "审核意见", "项目属性"):
         _uncomment_block(project, key)
     for key in ("年度主要任务", "绩效指标"):
         _uncomment_block(dept, key)
-    result = run_cli("check", "--content", str(tmp_path))
-    assert result.returncode == 0, result.stderr + project.read_text(encoding="utf-8")
+    result = check(example_paths(tmp_path / "site", content=tmp_path))
+    assert result.site is not None and len(result.site.departments[0].projects) == 1
+    goal = result.site.departments[0].projects[0].goals[0]
+    assert goal.indicators[0].level3 == "帮扶见义勇为人次"  # the seed's example, uncommented, is valid content
 
 
 def test_every_schema_key_is_documented_in_the_scaffold() -> None:
@@ -89,10 +90,15 @@ def test_every_schema_key_is_documented_in_the_scaffold() -> None:
 
 
 def test_refuses_bad_names_and_overwriting(tmp_path: Path) -> None:
+    import pytest
+
+    from gongkai.scaffold import ScaffoldFailed, new_department, new_project
     bad = run_cli("new", "department", "--content", str(tmp_path), "--year", "2026", "--slug", "Bad Name")
-    assert bad.returncode == 2 and "小写字母" in bad.stderr
-    orphan = run_cli("new", "project", "--content", str(tmp_path), "--year", "2026", "--department", "none", "--file", "x")
-    assert orphan.returncode == 2 and "new department" in orphan.stderr
-    assert run_cli("new", "department", "--content", str(tmp_path), "--year", "2026", "--slug", "ok").returncode == 0
-    again = run_cli("new", "department", "--content", str(tmp_path), "--year", "2026", "--slug", "ok")
-    assert again.returncode == 2 and "已存在" in again.stderr
+    assert bad.returncode == 2 and "小写字母" in bad.stderr and "Traceback" not in bad.stderr
+    with pytest.raises(ScaffoldFailed, match="new department"):
+        new_project(tmp_path, 2026, "none", "x")
+    new_department(tmp_path, 2026, "ok")
+    with pytest.raises(ScaffoldFailed, match="已存在"):
+        new_department(tmp_path, 2026, "ok")
+    with pytest.raises(ScaffoldFailed, match="年度"):
+        new_department(tmp_path, 26, "ok2")
