@@ -101,9 +101,10 @@ def read_yutian(rows: list[Row], fill_empty: bool, title: str | None) -> Importe
             continue
         if any(unit_of(t) for t in texts) and (len(texts) > 1 or project is not None or row.paragraph):
             unit = next(unit_of(t) for t in texts if unit_of(t))  # type: ignore[assignment]
-            head = next((t for t in texts if _UNIT_HEAD.match(label(t))), None)
+            head = next((t for t in texts if _UNIT_HEAD.match(squeeze(t))), None)
             if head:
-                unit_code, unit_name = _UNIT_HEAD.match(label(head)).groups()  # type: ignore[union-attr]
+                unit_code, unit_name = _UNIT_HEAD.match(squeeze(head)).groups()  # type: ignore[union-attr]
+                unit_code = code(unit_code)  # full-width digits folded; the name keeps its brackets
                 _add_unit(dept, unit_name, unit_code, row.ref)
             if project is not None:
                 project.header.append(f"表头：{' '.join(texts)}")
@@ -325,7 +326,7 @@ def read_guangzhou(rows: list[Row], fill_empty: bool, title: str | None) -> Impo
             dept.data.setdefault("来源", one_line(texts[0]))
             result.year = result.year or _year_of(texts[0])
             continue
-        joined = label("".join(texts))
+        joined = squeeze("".join(texts))  # no NFKC here: a name's full-width brackets stay as written
         if joined.startswith("部门名称"):
             dept.data.setdefault("部门名称", re.sub(r"^部门名称[:：]", "", joined))
             continue
@@ -491,7 +492,7 @@ def read_ezhou(rows: list[Row], fill_empty: bool, title: str | None) -> Imported
             table = IndicatorTable(columns, result, fill_empty)
             continue
         if first.startswith("主管部门审核意见") or first.startswith("审核意见"):
-            opinion = re.sub(r"^(主管部门)?审核意见[:：]?", "", label("".join(texts)))
+            opinion = re.sub(r"^(主管部门)?审核意见[:：]?", "", squeeze("".join(texts)))
             opinion = re.sub(r"^审核意见[:：]?", "", opinion)
             opinion = _DATE.sub("", re.sub(r"单位公章[:：]?", "", opinion))
             if opinion:
