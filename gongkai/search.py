@@ -12,7 +12,8 @@ that are plain ASCII words, so neither side segments them, and Pagefind's prefix
   plus each run's last character, so any run of two or more characters matches.
 - ``l…`` name latin tokens: codes and the name's digits/letters (every suffix, separators
   removed), full pinyin and pinyin initials (suffixes at syllable boundaries, capped at LATIN_CAP).
-- ``m…`` body latin tokens: numbers and codes in the body, department codes.
+- ``m…`` body latin tokens: numbers and codes in the body (whole, so found by their start), and
+  the department's code on its projects.
 
 templates/assets/search.js applies the same rules to the query (see `query_terms`, which the
 tests keep in step with the JavaScript) and runs two Pagefind searches: name tokens first, then
@@ -33,6 +34,7 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Coroutine, Iterable
@@ -49,11 +51,16 @@ CJK_BASE = 0x3400
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _ALNUM = re.compile(r"[a-z0-9]")
 # The Pagefind files a browser needs; the bundled UI scripts and styles are left out.
-_KEEP = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|wasm\.[a-z_]+\.pagefind|pagefind\.[^/]+\.pf_meta|"
+_KEEP = re.compile(r"^(pagefind\.js|pagefind-entry\.json|wasm\.[a-z_]+\.pagefind|pagefind\.[^/]+\.pf_meta|"
                    r"(index|fragment|filter)/[^/]+)$")
 
 
 # ---- characters and runs ---------------------------------------------------------------------
+
+_CJK_CLASS = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_RUN = re.compile(f"(?P<cjk>[{_CJK_CLASS}]+)|(?P<latin>[a-z0-9](?:[^{_CJK_CLASS}]*[a-z0-9])?)")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
 
 def is_cjk(char: str) -> bool:
     code = ord(char)
@@ -68,8 +75,19 @@ def encode_char(char: str) -> str:
     return _DIGITS[value // 1296] + _DIGITS[value // 36 % 36] + _DIGITS[value % 36]
 
 
+class _Codes(dict):  # type: ignore[type-arg]
+    """str.translate table that fills itself: encoding is the hot loop of a large build."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = value = encode_char(chr(code))
+        return value
+
+
+_CODES = _Codes()
+
+
 def encode(text: str) -> str:
-    return "".join(encode_char(c) for c in text)
+    return text.translate(_CODES)
 
 
 def normalise(text: str) -> str:
@@ -78,46 +96,41 @@ def normalise(text: str) -> str:
 
 def runs(text: str) -> list[tuple[str, str]]:
     """("cjk", 综治中心) and ("latin", gzit2022smnc) runs in order. Chinese characters break a latin
-    run; spaces, hyphens and brackets don't (codes are typed with and without separators)."""
+    run; spaces, hyphens and brackets don't (codes are typed with and without separators), and
+    punctuation ends a Chinese run."""
     out: list[tuple[str, str]] = []
-    kind, current = "", ""
-    for char in normalise(text):
-        if is_cjk(char):
-            if kind == "latin" and current:
-                out.append((kind, current))
-                current = ""
-            if kind != "cjk":
-                kind, current = "cjk", ""
-            current += char
-        elif _ALNUM.fullmatch(char):
-            if kind == "cjk" and current:
-                out.append((kind, current))
-                current = ""
-            if kind != "latin":
-                kind, current = "latin", ""
-            current += char
-        elif kind == "cjk" and current:  # punctuation ends a Chinese run
-            out.append((kind, current))
-            kind, current = "", ""
-    if current:
-        out.append((kind, current))
+    for match in _RUN.finditer(normalise(text)):
+        if match.group("cjk"):
+            out.append(("cjk", match.group("cjk")))
+        else:
+            out.append(("latin", _NOT_ALNUM.sub("", match.group("latin"))))
     return out
 
 
 # ---- pinyin ----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
+def _run_pinyin(run: str) -> tuple[str, ...]:
+    syllables = lazy_pinyin(run, style=Style.NORMAL)
+    if len(syllables) != len(run):
+        syllables = [_char_pinyin(c) for c in run]
+    return tuple(s.lower() if re.fullmatch(r"[a-z]+", s.lower()) else "" for s in syllables)
+
+
+@lru_cache(maxsize=65536)
+def _char_pinyin(char: str) -> str:
+    return (lazy_pinyin(char, style=Style.NORMAL) or [""])[0].lower()
+
+
 def run_pinyin(run: str) -> list[str]:
     """One syllable per character, read in context (pypinyin's phrase dictionary picks the reading
     of polyphonic characters such as 重 in 重点)."""
-    syllables = lazy_pinyin(run, style=Style.NORMAL)
-    if len(syllables) != len(run):
-        syllables = [lazy_pinyin(c, style=Style.NORMAL)[0] for c in run]
-    return [s.lower() if re.fullmatch(r"[a-z]+", s.lower()) else "" for s in syllables]
+    return list(_run_pinyin(run))
 
 
 def char_pinyin(run: str) -> list[str]:
     """Each character's first reading on its own: the second guess for polyphonic characters."""
-    return [(lazy_pinyin(c, style=Style.NORMAL) or [""])[0].lower() for c in run]
+    return [c if re.fullmatch(r"[a-z]+", c) else "" for c in map(_char_pinyin, run)]
 
 
 def pinyin_units(text: str, reading=run_pinyin) -> list[tuple[str, bool]]:
@@ -194,10 +207,11 @@ def body_tokens(texts: Iterable[str]) -> set[str]:
     for text in texts:
         for kind, value in runs(text):
             if kind == "cjk":
-                tokens |= {"b" + encode(value[i:i + 2]) for i in range(len(value) - 1)}
-                tokens.add("b" + encode(value[-1]))
-            else:
-                tokens |= {"m" + value[start:start + LATIN_CAP] for start in range(len(value))}
+                coded = encode(value)
+                tokens.update("b" + coded[i:i + 6] for i in range(0, len(coded) - 3, 3))
+                tokens.add("b" + coded[-3:])
+            else:  # whole words only: numbers and codes in the text are found by their start
+                tokens.add("m" + value[:LATIN_CAP])
     return tokens
 
 
@@ -417,7 +431,16 @@ def _sorted_filter(raw: bytes) -> bytes:
 
 
 def make_deterministic(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Files keyed by path below pagefind/, with filter values sorted and names to match."""
+    """Files keyed by path below pagefind/, with filter values sorted and names to match. Should a
+    later Pagefind change its file layout, the files are returned as they are: the search still
+    works, and tests/test_search.py reports that two builds differ."""
+    try:
+        return _make_deterministic(files)
+    except (AssertionError, ValueError, TypeError, KeyError, IndexError, OSError):
+        return files
+
+
+def _make_deterministic(files: dict[str, bytes]) -> dict[str, bytes]:
     out = dict(files)
     renames: dict[str, str] = {}
     for path in sorted(p for p in files if p.startswith("filter/")):

@@ -8,7 +8,7 @@ const NAME_CHUNK = 12;
 const LATIN_CAP = 40;
 const CJK_BASE = 0x3400;
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
-const PAGE = 20;
+const PAGE = 10;
 const FILTERS = ["year", "dept", "region", "l1", "l2"];
 
 const root = document.getElementById("search");
@@ -149,7 +149,9 @@ function tierOf(data, query) {
 async function loadPagefind() {
   if (!pagefind) {
     pagefind = await import(prefix + "pagefind/pagefind.js");
-    await pagefind.options({ basePath: prefix + "pagefind/" });
+    // No web worker: it would be one more script (40 KB) to download before the first result,
+    // and searching this index takes milliseconds on the main thread.
+    await pagefind.options({ basePath: prefix + "pagefind/", noWorker: true });
     await pagefind.init();
   }
   return pagefind;
@@ -161,7 +163,9 @@ function activeFilters(filters) {
   return out;
 }
 
-async function rawSearch(query, filters) {
+// Name matches, then matches anywhere else. `early` gets the name matches as soon as they are
+// known when they fill a page: that page is then final, and the body search can follow.
+async function rawSearch(query, filters, early = null) {
   const pf = await loadPagefind();
   const options = { filters: activeFilters(filters) };
   if (!query.trim()) {
@@ -172,6 +176,7 @@ async function rawSearch(query, filters) {
     const terms = queryTerms(query, split);
     const byName = terms.name.length ? (await pf.search(terms.name.join(" "), options)).results : [];
     const seen = new Set(byName.map((r) => r.id));
+    if (early && byName.length >= PAGE) await early(byName.map((r) => ({ r, body: false })));
     const byBody = terms.body.length ? (await pf.search(terms.body.join(" "), options)).results : [];
     const merged = byName.map((r) => ({ r, body: false }));
     for (const r of byBody) if (!seen.has(r.id)) merged.push({ r, body: true });
@@ -335,15 +340,22 @@ function start() {
       return;
     }
     status.textContent = "正在搜索…";
+    const early = async (names) => {
+      if (ticket !== run) return;
+      items = names;
+      status.textContent = `名称中找到 ${names.length} 条结果，正在查找其他内容…`;
+      await showMore(state.q, ticket);
+    };
     try {
-      items = await rawSearch(state.q, state);
+      items = await rawSearch(state.q, state, early);
     } catch (error) {
       if (ticket === run) status.textContent = "搜索暂时无法使用。请按年度浏览部门和项目。";
       return;
     }
     if (ticket !== run) return;
     status.textContent = items.length ? `找到 ${items.length} 条结果` : "没有找到结果。可以换用较短的关键词、拼音首字母或项目编码的一部分。";
-    await showMore(state.q, ticket);
+    if (shown) more.hidden = shown >= items.length;
+    else await showMore(state.q, ticket);
   }
 
   let timer = 0;
