@@ -33,6 +33,8 @@ def add_editor_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     p.add_argument("--department", required=True, help="部门文件夹名（链接名），如 yutian-zfw")
     p.add_argument("--layout", required=True, choices=("yutian", "guangzhou", "ezhou"), help="表格格式")
     p.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+    p.add_argument("--secret-register", type=Path, default=None, metavar="FILE",
+                   help="涉密登记册（与构建时相同）：所列项目只导出编码和金额")
 
     p = sub.add_parser("new", help="新建部门或项目文件（含每一项的说明和示例）",
                        description="按内容模型写出带注释的空白文件：每个键都说明应填写什么，并给出来自示例文件的例子。")
@@ -84,7 +86,7 @@ def _export(args: argparse.Namespace) -> int:
     from .errors import ContentError
     from .xlsx_layouts import ExportFailed, export_department
     try:
-        export_department(args.content, args.year, args.department, args.layout, args.out)
+        export_department(args.content, args.year, args.department, args.layout, args.out, args.secret_register)
     except ExportFailed as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,13 +30,11 @@ class ExportFailed(Exception):
 
 
 def load_department(content: Path, year: int, slug: str) -> Department:
-    from .config import load_config
     from .load import load_tree
     from .validate import build_site
     if not content.is_dir():
         raise ExportFailed(f"内容文件夹不存在：{content}")
     site, _ = build_site(load_tree(content), content)
-    del load_config
     for dept in site.departments:
         if dept.year == year and (dept.slug == slug or Path(dept.file).parent.name == slug):
             return dept
@@ -45,8 +42,8 @@ def load_department(content: Path, year: int, slug: str) -> Department:
     raise ExportFailed(f"没有找到 {year} 年的部门“{slug}”。已有：{known}")
 
 
-def export_department(content: Path, year: int, slug: str, layout: str, out: Path) -> Path:
-    dept = load_department(content, year, slug)
+def export_department(content: Path, year: int, slug: str, layout: str, out: Path, register: Path | None = None) -> Path:
+    dept = public_view(load_department(content, year, slug), _register_codes(register, content))
     writers = {"yutian": write_yutian, "guangzhou": write_guangzhou, "ezhou": write_ezhou}
     if layout not in writers:
         raise ExportFailed(f"未知的格式“{layout}”：只能是 yutian、guangzhou 或 ezhou")
@@ -59,13 +56,61 @@ def export_department(content: Path, year: int, slug: str, layout: str, out: Pat
     return out
 
 
+# ---- only what may leave the office -------------------------------------------------------------
+
+SECRET_ROW = "保密项目"
+
+
+def _register_codes(register: Path | None, content: Path) -> frozenset[str]:
+    if register is None:
+        return frozenset()
+    from .redact import _code_key, read_register
+    return frozenset(_code_key(code) for code in read_register(register, content).codes)
+
+
+def public_view(dept: Department, register: frozenset[str] = frozenset()) -> Department:
+    """The department as it may be emailed: secret projects (by marker, unit, or the register) keep
+    only their code and amounts, secret fields and indicator rows read as the public tables do."""
+    from dataclasses import fields as dataclass_fields, replace
+
+    from .redact import _code_key
+    from .schema import PROJECT
+    if dept.secret:
+        raise ExportFailed(f"部门“{dept.name}”整体涉密（涉密: true），不能导出。")
+    secret_units = {u.name for u in dept.units if u.secret}
+    names = {f.key: f.name for f in PROJECT.fields}
+    defaults = {f.name: f.default for f in dataclass_fields(Project)}
+    projects = []
+    for project in dept.projects:
+        secret = project.secret or project.unit in secret_units or bool(project.code and _code_key(project.code) in register)
+        if secret:
+            unit = "涉密单位" if project.unit in secret_units else project.unit
+            projects.append(replace(project, secret=True, unit=unit))
+            continue
+        changes: dict[str, Any] = {}
+        for key in project.secret_fields:
+            name = names[key]
+            changes[name] = SECRET_WORDING if isinstance(getattr(project, name), str) else defaults[name]
+        goals = tuple(replace(g, indicators=tuple(_public_row(i) for i in g.indicators)) for g in changes.get("goals", project.goals))
+        projects.append(replace(project, goals=goals, **{k: v for k, v in changes.items() if k != "goals"}))
+    units = tuple(replace(u, name="涉密单位") if u.secret else u for u in dept.units)
+    return replace(dept, projects=tuple(projects), units=units)
+
+
+def _public_row(row: Indicator) -> Indicator:
+    from dataclasses import replace
+    if not row.secret:
+        return row
+    return replace(row, level3=SECRET_ROW, value=SECRET_ROW, description=SECRET_ROW if row.description else None,
+                   basis=SECRET_ROW if row.basis else None, standard=None, secret=False)
+
+
 # ---- a small sheet builder -------------------------------------------------------------------------
 
-@dataclass
 class Sheet:
     """Rows of values plus merges, written in one go (so layouts read top to bottom)."""
 
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         from openpyxl import Workbook
         self.book = Workbook()
         self.ws = self.book.active
@@ -213,7 +258,7 @@ def write_yutian(dept: Department, sheet: Sheet) -> None:
     for n, project in enumerate(dept.projects, start=1):
         unit = _project_unit(project, dept)
         secret = project.secret
-        name = project.code if secret and project.code else project.name
+        name = (project.code or "涉密项目") if secret else project.name
         sheet.add([f"{n}.{name}绩效目标表"], [(0, 6)])
         unit_name = project.unit or dept.name
         unit_code = units[unit_name].code if unit_name in units and units[unit_name].code else (dept.code if unit_name == dept.name else None)
@@ -297,7 +342,7 @@ def write_guangzhou(dept: Department, sheet: Sheet) -> None:
     for unit_name, total, projects in groups:
         if unit_name:
             sheet.add([unit_name, _num(total, unit) if total else _num(_sum(projects), unit)])
-        for project in _source_order(projects):
+        for project in projects:  # the model's order (largest first), as the site lists them
             money, punit = project.money, unit
             if project.secret:
                 values = [project.code or "涉密项目", _num(money.total, punit), _num(money.fiscal, punit),
@@ -315,10 +360,6 @@ def _sum(projects: tuple[Project, ...] | list[Project]) -> Amount:
     return Amount(sum((p.money.total.yuan for p in projects), Decimal(0)), "元")
 
 
-def _source_order(projects: list[Project]) -> list[Project]:
-    return projects  # the model's order (largest first) is stable and what the site shows
-
-
 # ---- 鄂州 -----------------------------------------------------------------------------------------
 
 _PERIOD_NAMES = {"long": "长期目标", "mid": "中期目标", "year": "年度目标"}
@@ -328,8 +369,10 @@ def write_ezhou(dept: Department, sheet: Sheet) -> None:
     for project in dept.projects:
         unit = _project_unit(project, dept)
         secret = project.secret
-        sheet.add(["项目名称", project.code if secret and project.code else project.name, "项目类别", project.category or "",
-                   "项目性质", project.nature or ""])
+        if secret:  # what the public form shows: the code, the unit, the amount, the standard wording
+            sheet.add(["项目名称", project.code or "涉密项目", "项目类别", "", "项目性质", ""])
+        else:
+            sheet.add(["项目名称", project.name, "项目类别", project.category or "", "项目性质", project.nature or ""])
         if project.code:
             sheet.add(["项目编码", project.code], [(1, 5)])
         slug = _explicit_slug(project)
@@ -337,9 +380,9 @@ def write_ezhou(dept: Department, sheet: Sheet) -> None:
             sheet.add(["链接名", slug], [(1, 5)])
         if project.unit:
             sheet.add(["实施单位", project.unit], [(1, 5)])
-        if project.period:
+        if project.period and not secret:
             sheet.add(["项目期", project.period], [(1, 5)])
-        if project.attributes:
+        if project.attributes and not secret:
             sheet.add(["项目属性", "、".join(project.attributes)], [(1, 5)])
         sheet.add(["立项依据", SECRET_WORDING if secret else _lines(project.basis)], [(1, 5)])
         total = _num(project.money.total, unit)

@@ -93,3 +93,50 @@ def test_yutian_department_overview_round_trips(tmp_path: Path) -> None:
     want, got = department(ROOT / "content", "yutian-zfw"), department(content, "yutian-zfw")
     for name in ("name", "code", "unit", "goal", "tasks", "measures", "total", "note", "units"):
         assert getattr(got, name) == getattr(want, name), name
+
+
+def test_every_kind_of_secret_stays_out_of_exports(tmp_path: Path) -> None:
+    """Secret by marker, by unit, by the register, secret fields and secret indicator rows: the
+    exported sheet holds what the public tables show, in every layout."""
+    content = tmp_path / "content"
+    folder = content / "2026" / "ceshi"
+    folder.mkdir(parents=True)
+    head = "# yaml-language-server: $schema=../../../schema/{}.schema.json\n"
+    (folder / "部门.yml").write_text(head.format("department") + """部门名称: 测试部门
+年度: 2026
+金额单位: 万元
+单位:
+  - 单位名称: 测试部门
+  - 单位名称: 内部机密单位甲
+    涉密: true
+""", encoding="utf-8")
+    projects = {
+        "a": "项目名称: 机密名称甲\n项目编码: A001\n涉密: true\n",
+        "b": "项目名称: 机密名称乙\n项目编码: B001\n实施单位: 内部机密单位甲\n",
+        "c": "项目名称: 机密名称丙\n项目编码: C001\n",
+        "d": "项目名称: 公开项目丁\n项目编码: D001\n涉密字段: [立项依据]\n立项依据: 机密依据丁\n",
+        "e": "项目名称: 无编码机密项目戊\n涉密: true\n",
+    }
+    rows = """年度目标:
+  目标: 公开目标
+  指标:
+    - 一级指标: 产出指标
+      三级指标: 公开指标
+      指标值: ≥1次
+    - 一级指标: 产出指标
+      三级指标: 机密指标己
+      指标值: 机密指标值己
+      涉密: true
+"""
+    for name, body in projects.items():
+        (folder / f"{name}.yml").write_text(head.format("project") + body + "资金:\n  总额: 10\n" + rows, encoding="utf-8")
+    register = tmp_path / "register.txt"
+    register.write_text("C001  # 保密室登记\n", encoding="utf-8")
+    for layout in ("yutian", "guangzhou", "ezhou"):
+        sheet = tmp_path / f"{layout}.xlsx"
+        result = run_cli("export", "--content", str(content), "--year", "2026", "--department", "ceshi", "--layout", layout,
+                         "--out", str(sheet), "--secret-register", str(register))
+        assert result.returncode == 0, result.stderr
+        text = _cells(sheet)
+        assert "机密" not in text, (layout, [line for line in text.splitlines() if "机密" in line])
+        assert "公开项目丁" in text and "公开指标" in text and "A001" in text and "C001" in text
