@@ -19,6 +19,7 @@ folder gives the same site, and anything that cannot be read is treated as empty
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -35,11 +36,18 @@ from .pages import Page, SiteInfo
 from .public import PublicSite
 from .render import render_pages
 
+_PAGES = Page.__module__
+
 CACHE_VERSION = 1
 _PACKAGE = Path(__file__).resolve().parent
 # Objects that many pages share (a department appears on each of its projects' pages): their
 # digest is computed once per build and reused, so fingerprinting stays linear in the content.
-_SHARED = ("PublicDepartment", "PublicUnit", "PublicProject", "YearSummary")
+_SHARED = frozenset({"PublicDepartment", "PublicUnit", "PublicProject", "YearSummary"})
+# Objects walked field by field, because they hold shared objects; any other object is digested
+# whole through its repr (for dataclasses it shows every field; an object whose repr shows an
+# address only costs a re-render). Page contexts (gongkai.pages) are always walked, and so is
+# a dataclass with a field left out of its repr.
+_WALKED = frozenset({"PublicDepartment", "PublicUnit", "PublicSite", "YearSummary"})
 
 
 def cache_folder(out: Path) -> Path:
@@ -68,6 +76,17 @@ def build_key(templates: Path, config: Path, extra: bytes = b"") -> bytes:
     return _hash(b"\0".join(parts))
 
 
+@functools.lru_cache(maxsize=None)
+def _walked_fields(kind: type) -> tuple[str, ...]:
+    """The fields to walk one by one for objects of this type; () to digest its repr whole."""
+    if not is_dataclass(kind):
+        return ()
+    names = tuple(f.name for f in fields(kind))
+    if kind.__name__ in _WALKED or kind.__module__ == _PAGES or not all(f.repr for f in fields(kind)):
+        return names
+    return ()
+
+
 class Fingerprinter:
     """Digests of page contexts: every field of every object, shared objects digested once."""
 
@@ -76,29 +95,26 @@ class Fingerprinter:
         self.keep: list[object] = []  # memo keys are ids: keep the objects alive for the build
 
     def digest(self, value: Any) -> bytes:
-        shared = is_dataclass(value) and type(value).__name__ in _SHARED
+        kind = type(value)
+        if kind in (str, int, bool, type(None)):
+            return repr(value).encode()
+        if kind in (tuple, list):
+            return _hash((b"T(" if kind is tuple else b"L(") + b",".join(self.digest(v) for v in value) + b")")
+        if kind is dict:
+            return _hash(b"M(" + b",".join(self.digest(k) + b":" + self.digest(v) for k, v in value.items()) + b")")
+        shared = kind.__name__ in _SHARED
         if shared and id(value) in self.memo:
             return self.memo[id(value)]
-        result = _hash(self._encode(value))
+        walked = _walked_fields(kind)
+        if walked:
+            parts = [kind.__qualname__.encode()] + [name.encode() + b"=" + self.digest(getattr(value, name)) for name in walked]
+            result = _hash(b"D(" + b",".join(parts) + b")")
+        else:
+            result = _hash(f"{kind.__module__}.{kind.__qualname__}:{value!r}".encode())
         if shared:
             self.memo[id(value)] = result
             self.keep.append(value)
         return result
-
-    def _encode(self, value: Any) -> bytes:
-        if is_dataclass(value) and not isinstance(value, type):
-            parts = [type(value).__qualname__.encode()]
-            for f in fields(value):
-                parts.append(f.name.encode() + b"=" + self.digest(getattr(value, f.name)))
-            return b"D(" + b",".join(parts) + b")"
-        if isinstance(value, (tuple, list)):
-            return (b"T(" if isinstance(value, tuple) else b"L(") + b",".join(self.digest(v) for v in value) + b")"
-        if isinstance(value, dict):
-            return b"M(" + b",".join(self.digest(k) + b":" + self.digest(v) for k, v in value.items()) + b")"
-        if isinstance(value, (frozenset, set)):
-            return b"S(" + b",".join(sorted(self.digest(v) for v in value)) + b")"
-        # Scalars (str, int, Decimal, bool, None, dates): repr is exact and includes the type.
-        return f"{type(value).__qualname__}:{value!r}".encode()
 
     def page(self, key: bytes, site: bytes, page: Page) -> bytes:
         return _hash(b"\0".join((key, site, page.path.encode(), page.template.encode(), page.url.encode(),
