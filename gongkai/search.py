@@ -90,6 +90,17 @@ def encode(text: str) -> str:
     return text.translate(_CODES)
 
 
+def decode_token(token: str) -> str:
+    """A token back to readable text: n…/b… tokens to their Chinese characters, l…/m… tokens
+    without the prefix. For checks on the built index (the leak audit reads names in the
+    fragments' meta; body tokens only say which character pairs a record holds)."""
+    coded = token[1:]
+    if token[:1] in ("n", "b") and len(coded) % 3 == 0 and re.fullmatch(r"[0-9a-z]+", coded):
+        values = [int(coded[i:i + 3], 36) for i in range(0, len(coded), 3)]
+        return "".join(chr(v + CJK_BASE) if v < 27648 else "\ufffd" for v in values)
+    return coded
+
+
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 

@@ -2,7 +2,8 @@
 
 The index files are Pagefind's: gzip members starting with `pagefind_dcd`. Fragments are JSON
 with each record's search tokens in `content`; `decode` turns the tokens back into text so the
-tests can look for withheld content in the form the browser would match it.
+tests can look for withheld content in the form the browser would match it
+(`search.decode_token`).
 """
 
 from __future__ import annotations
@@ -46,18 +47,6 @@ def fragments(site: Path) -> list[dict]:
     return out
 
 
-def decode(token: str) -> str:
-    """A name or body token back to its characters (latin tokens stay as they are)."""
-    if token[:1] in ("n", "b") and re.fullmatch(r"[0-9a-z]+", token[1:]) and len(token[1:]) % 3 == 0:
-        digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-        chars = []
-        for i in range(1, len(token), 3):
-            value = sum(digits.index(c) * 36 ** (2 - k) for k, c in enumerate(token[i:i + 3]))
-            chars.append(chr(value + search.CJK_BASE) if value < 27648 else "\ufffd")
-        return "".join(chars)
-    return token[1:]
-
-
 def test_index_files_are_written_and_only_the_ones_a_browser_needs(example_site: Path) -> None:
     files = index_files(example_site)
     assert "pagefind/pagefind.js" in files and "pagefind/pagefind-entry.json" in files
@@ -87,7 +76,7 @@ def test_index_holds_nothing_withheld(example_site: Path, public) -> None:
         for word in words:
             assert word not in text, f"{path} holds the pinyin of a secret name"
     for fragment in fragments(example_site):
-        decoded = " ".join(decode(t) for t in fragment["content"].split())
+        decoded = " ".join(search.decode_token(t) for t in fragment["content"].split())
         assert SECRET not in decoded.replace(" ", "")
         bigrams = set(decoded.split())
         for text in secrets:
@@ -109,6 +98,11 @@ def test_audit_catches_a_withheld_string_planted_in_a_record(public) -> None:
 def test_index_is_byte_identical_across_builds(public) -> None:
     items = search.records(public, "/")
     assert search.index_records(items) == search.index_records(items)
+
+
+def test_tokens_decode_to_their_text() -> None:
+    assert search.decode_token("n" + search.encode("综治中心")) == "综治中心"
+    assert search.decode_token("lzongzhi") == "zongzhi"
 
 
 def test_tokens_make_substrings_prefixes() -> None:
