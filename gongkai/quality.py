@@ -5,7 +5,8 @@ Per department and project it lists indicators whose value cannot be measured (n
 "群众认可", "效果明显"), rows filed under the wrong category (the W101 warnings), rows without
 指标值确定依据, goals with no indicator, and amounts that do not add up beyond what `check` already
 refuses (tasks against their projects, a project period smaller than its year). Secret projects
-are counted but their contents are never written into the report: reports get passed around.
+(by marker, unit or register), secret indicator rows and secret departments are counted at most,
+their contents never written into the report: reports get passed around.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ KINDS = {
     "no_basis": "缺少指标值确定依据",
     "no_indicator": "目标没有绩效指标",
     "amounts": "金额对不上",
+    "secret_rows": "涉密指标行（不列内容）",
 }
 
 
@@ -98,14 +100,18 @@ def indicator_findings(indicators: Iterable[Indicator], file: str, warnings: dic
     return found
 
 
-def review_project(project: Project, warnings: dict[tuple[str, int], list[Problem]]) -> ProjectReview:
+def review_project(project: Project, warnings: dict[tuple[str, int], list[Problem]], secret: bool = False) -> ProjectReview:
     rows = [i for g in project.goals for i in g.indicators]
     measurable, total = count_measurable(rows)
-    review = ProjectReview(project.name, project.code, project.secret, measurable, total)
+    review = ProjectReview(project.name, project.code, secret or project.secret, measurable, total)
     for goal in project.goals:
         if not goal.indicators:
             review.findings.append(Finding("no_indicator", f"{goal.period_label}目标没有指标；每个目标至少应有产出、效益、满意度指标", project.file))
-        review.findings.extend(indicator_findings(goal.indicators, project.file, warnings, f"{goal.period_label}目标 "))
+        public_rows = [i for i in goal.indicators if not i.secret]
+        review.findings.extend(indicator_findings(public_rows, project.file, warnings, f"{goal.period_label}目标 "))
+        hidden = len(goal.indicators) - len(public_rows)
+        if hidden:
+            review.findings.append(Finding("secret_rows", f"{goal.period_label}目标有 {hidden} 行涉密指标，未列入审查内容", project.file))
     if not project.goals:
         review.findings.append(Finding("no_indicator", "项目没有填写绩效目标和指标", project.file))
     total_money, period = project.money.total, project.period_money
@@ -115,7 +121,8 @@ def review_project(project: Project, warnings: dict[tuple[str, int], list[Proble
     return review
 
 
-def review_department(dept: Department, warnings: dict[tuple[str, int], list[Problem]]) -> DepartmentReview:
+def review_department(dept: Department, warnings: dict[tuple[str, int], list[Problem]],
+                      secret_codes: frozenset[str] = frozenset()) -> DepartmentReview:
     review = DepartmentReview(dept.name, dept.year, dept.file)
     review.findings.extend(indicator_findings(dept.indicators, dept.file, warnings, "部门整体指标 "))
     by_code = {p.code: p for p in dept.projects if p.code}
@@ -133,16 +140,19 @@ def review_department(dept: Department, warnings: dict[tuple[str, int], list[Pro
     if amounts and len(amounts) == len(dept.tasks) and sum(amounts) != projects_total:
         review.findings.append(Finding("amounts", f"年度主要任务金额合计 {_show(sum(amounts), dept.unit)}，"
                                                   f"各项目合计 {_show(projects_total, dept.unit)}", dept.file))
-    review.projects = [review_project(p, warnings) for p in sorted(dept.projects, key=lambda p: (p.secret, p.file))]
+    secret_units = {u.name for u in dept.units if u.secret}
+    review.projects = [review_project(p, warnings, p.unit in secret_units or bool(p.code and p.code in secret_codes))
+                       for p in sorted(dept.projects, key=lambda p: (p.secret, p.file))]
     return review
 
 
-def review_site(site: Site, warnings: list[Problem]) -> list[DepartmentReview]:
+def review_site(site: Site, warnings: list[Problem], secret_codes: frozenset[str] = frozenset()) -> list[DepartmentReview]:
+    """`secret_codes`: projects the public model shows as secret (the register included)."""
     by_place: dict[tuple[str, int], list[Problem]] = {}
     for problem in warnings:
         if problem.code == "W101":
             by_place.setdefault((problem.file, problem.line), []).append(problem)
-    return [review_department(d, by_place) for d in site.departments]
+    return [review_department(d, by_place, secret_codes) for d in site.departments if not d.secret]
 
 
 # ---- HTML ---------------------------------------------------------------------------------------
@@ -205,6 +215,8 @@ def write_report(result: object, target: Path) -> None:
     """Write the report for a checked site (pipeline.check's Result)."""
     site = getattr(result, "site")
     warnings = getattr(result, "warnings")
+    public = getattr(result, "public", None)
     assert site is not None
+    secret_codes = frozenset(p.code for d in (public.departments if public else ()) for p in d.projects if p.secret and p.code)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_report(review_site(site, warnings)), encoding="utf-8")
+    target.write_text(render_report(review_site(site, warnings, secret_codes)), encoding="utf-8")

@@ -123,3 +123,35 @@ def test_quality_badge_is_a_site_config_choice(tmp_path: Path, example_site: Pat
     assert "quality-badge" not in hidden
     # the example keeps the default (off)
     assert not any("quality-badge" in p.read_text(encoding="utf-8") for p in example_site.glob("2025/*/*/index.html"))
+
+
+def test_secret_rows_and_units_are_only_counted(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    _tree(content)
+    folder = content / "2026" / "ceshi"
+    dept = folder / "部门.yml"
+    dept.write_text(dept.read_text(encoding="utf-8") + "单位:\n  - 单位名称: 测试部门\n  - 单位名称: 机密单位\n    涉密: true\n", encoding="utf-8")
+    project = folder / "t001.yml"
+    project.write_text(project.read_text(encoding="utf-8") + """    - 一级指标: 产出指标
+      三级指标: 机密指标
+      指标值: 机密指标值
+      涉密: true
+""", encoding="utf-8")
+    (folder / "t002.yml").write_text(SCHEMA.format("project") + """项目名称: 机密单位的项目
+项目编码: "T002"
+实施单位: 机密单位
+资金:
+  总额: 2
+年度目标:
+  指标:
+    - 一级指标: 产出指标
+      三级指标: 机密单位指标
+      指标值: 很好
+""", encoding="utf-8")
+    report = tmp_path / "r.html"
+    result = run_cli("check", "--content", str(content), "--report", str(report))
+    assert result.returncode == 0, result.stderr
+    text = _text(report)
+    assert "机密" not in text
+    assert "长期目标有 1 行涉密指标，未列入审查内容" in text
+    assert "涉密项目 T002" in text and "涉密项目：只列出问题数量" in text
