@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .text import clean_lines
 
@@ -139,7 +140,7 @@ def read_docx(path: Path) -> list[Row]:
         raise UnreadableFile(f"无法打开 Word 文件：{exc}") from None
     rows: list[Row] = []
     paragraph_no = table_no = 0
-    for child in document.element.body.iterchildren():
+    for child in _blocks(document.element.body):
         if child.tag == qn("w:p"):
             paragraph_no += 1
             text = clean_lines(_paragraph_text(child))
@@ -149,6 +150,18 @@ def read_docx(path: Path) -> list[Row]:
             table_no += 1
             rows.extend(_table_rows(child, table_no))
     return rows
+
+
+def _blocks(parent: object) -> Iterator[object]:
+    """Paragraphs and tables in document order, including those inside content controls (w:sdt)."""
+    from docx.oxml.ns import qn
+    for child in parent.iterchildren():  # type: ignore[attr-defined]
+        if child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content)
+        else:
+            yield child
 
 
 def _paragraph_text(p: object) -> str:
@@ -180,7 +193,7 @@ def _table_rows(tbl: object, table_no: int) -> list[Row]:
                 if v_merge is not None and v_merge.get(qn("w:val")) in (None, "continue"):
                     continues = True
             ref = f"表{table_no}第{r}行第{len(cells) + 1}列"
-            text = "\n".join(_paragraph_text(p) for p in tc.findall(qn("w:p")))
+            text = "\n".join(_paragraph_text(p) for p in tc.iter(qn("w:p")))  # nested tables' text too
             cells.append(Cell("", ref, UP) if continues else Cell(clean_lines(text), ref))
             cells.extend(Cell("", f"表{table_no}第{r}行第{len(cells) + 1}列", LEFT) for _ in range(span - 1))
         rows.append(Row(tuple(cells), f"表{table_no}第{r}行"))
