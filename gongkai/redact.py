@@ -295,8 +295,6 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
         if unit.secret:
             out.hide(unit.name, f"{dept.file}: 单位.单位名称", "涉密单位")
             out.hide(unit.code, f"{dept.file}: 单位.单位编码", "涉密单位")
-            if unit.slug:
-                out.hide(f"单位-{unit.slug}", f"{dept.file}: 单位.链接名", "涉密单位")
     ordered = sorted(dept.projects, key=lambda p: p.file)
     secret = {p.file: _secret_rule(p, dept, secret_units, out) for p in ordered}
     secret = {k: v for k, v in secret.items() if v}
