@@ -17,6 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
+try:
+    import fcntl
+except ImportError:  # Windows: the pid-file lock below
+    fcntl = None  # type: ignore[assignment]
+
 
 class OutputError(Exception):
     """A programming or usage error in what the stages produce (not a content error)."""
@@ -47,26 +52,59 @@ class BuildLocked(Exception):
 
 @contextmanager
 def build_lock(out: Path) -> Iterator[None]:
-    """Refuse a second build into the same folder while one runs; take over a dead one's lock."""
+    """Refuse a second build into the same folder while one runs; take over a dead one's lock.
+
+    Where the system has flock (Linux, macOS) the kernel holds the lock and drops it when the
+    holder dies however it dies (SIGKILL included), so a killed build never blocks the next one
+    and a reused process id cannot keep a dead lock alive. Elsewhere: a pid file.
+    """
     lock = out.parent / f".{out.name}.lock"
     out.parent.mkdir(parents=True, exist_ok=True)
+    fd = _flock(lock, out) if fcntl is not None else _pid_lock(lock, out)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        yield
+    finally:
+        lock.unlink(missing_ok=True)  # removed while still held: no one can lock a stale file
+        os.close(fd)
+
+
+def _locked_message(lock: Path, out: Path) -> str:
+    pid = _read_pid(lock)
+    who = f"（进程 {pid}）" if pid else ""
+    return f"另一个构建{who}正在写入 {out}，请等它结束后再试。"
+
+
+def _flock(lock: Path, out: Path) -> int:
+    for _ in range(20):
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise BuildLocked(_locked_message(lock, out)) from None
+        # The previous holder may have removed the file between our open and our lock: only the
+        # file that is at the path now counts.
+        try:
+            if os.fstat(fd).st_ino == os.stat(lock).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    raise BuildLocked(f"无法获得构建锁 {lock}")
+
+
+def _pid_lock(lock: Path, out: Path) -> int:
     for _ in range(2):
         try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            break
+            return os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             pid = _read_pid(lock)
             if pid and _alive(pid):
-                raise BuildLocked(f"另一个构建（进程 {pid}）正在写入 {out}，请等它结束后再试。") from None
+                raise BuildLocked(_locked_message(lock, out)) from None
             lock.unlink(missing_ok=True)
-    else:
-        raise BuildLocked(f"无法获得构建锁 {lock}")
-    try:
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
-        yield
-    finally:
-        lock.unlink(missing_ok=True)
+    raise BuildLocked(f"无法获得构建锁 {lock}")
 
 
 def _read_pid(lock: Path) -> int | None:
@@ -91,11 +129,17 @@ def staging_dir(out: Path) -> Path:
 
 
 def clean_stale(out: Path) -> None:
-    """Remove staging folders of builds that died (their process is gone)."""
-    for path in out.parent.glob(f".{out.name}.tmp-*"):
-        pid = path.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
-            shutil.rmtree(path, ignore_errors=True)
+    """Remove what builds that died left beside the site. Called with the build lock held, so no
+    other build is running: every staging folder is stale, whatever its process id says."""
+    leftovers = sorted(out.parent.glob(f".{out.name}.tmp-*"))
+    if not out.exists():
+        # Killed between the two renames of the fallback swap: the previous site is the "-old" one.
+        previous = [p for p in leftovers if p.name.endswith("-old") and p.is_dir()]
+        if previous:
+            os.rename(previous[0], out)
+            leftovers.remove(previous[0])
+    for path in leftovers:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def write_tree(root: Path, files: dict[str, bytes]) -> None:
