@@ -3,7 +3,8 @@
 Kept in `.gongkai-cache/<output folder name>/` beside the output folder (git-ignored). Three
 things are remembered from the last successful build:
 
-- parsed content files, by file and hash of their bytes (a changed file is parsed again);
+- parsed content files, by file and hash of their bytes (a changed file is parsed again), and
+  each project file's validation result (reused for the same parsed file in the same department);
 - for every page, a fingerprint of everything its template can see — the page's context
   objects, the shared site information, its path — together with the templates, the
   configuration and gongkai's own code. A page whose fingerprint is unchanged is taken from
@@ -35,10 +36,11 @@ from .load import ParsedMemo
 from .pages import Page, SiteInfo
 from .public import PublicSite
 from .render import render_pages
+from .validate import ProjectMemo
 
 _PAGES = Page.__module__
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _PACKAGE = Path(__file__).resolve().parent
 # Objects that many pages share (a department appears on each of its projects' pages): their
 # digest is computed once per build and reused, so fingerprinting stays linear in the content.
@@ -125,6 +127,7 @@ class Fingerprinter:
 class BuildCache:
     folder: Path
     parsed: ParsedMemo = field(default_factory=dict)
+    validated: ProjectMemo = field(default_factory=dict)  # holds the documents of `parsed` itself
     pages: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)  # path -> (fingerprint, size, mtime_ns)
     audited: dict[str, bytes] = field(default_factory=dict)  # path -> hash of the audited bytes
     needle_forms: frozenset[str] = frozenset()
@@ -143,6 +146,8 @@ class BuildCache:
                 data = pickle.load(stream)
             if data.get("version") == CACHE_VERSION:
                 cache.parsed, cache.pages = data["parsed"], data["pages"]
+                # Keyed by the id of each document: ids are this process's own, so key them anew.
+                cache.validated = {id(entry[0]): entry for entry in data["validated"].values()}
                 cache.audited, cache.needle_forms = data["audited"], data["needle_forms"]
         except Exception:  # a missing, old or damaged cache is an empty one: it only saves time
             pass
@@ -201,6 +206,8 @@ class BuildCache:
         """Remember this build, in memory and on disk: called only once the new site is in place."""
         in_use = {id(d) for d in self.in_use}
         parsed = {k: v for k, v in self.parsed.items() if id(v) in in_use}
+        # Pickled together with `parsed`, so that its entries still hold the very same documents.
+        validated = {k: v for k, v in self.validated.items() if k in in_use}
         pages: dict[str, tuple[bytes, int, int]] = {}
         for path, fingerprint in self.fingerprints.items():
             try:
@@ -210,9 +217,9 @@ class BuildCache:
             if stat.st_size == len(files.get(path, b"")):
                 pages[path] = (fingerprint, stat.st_size, stat.st_mtime_ns)
         audited, forms = self.audited_next or ({}, frozenset())
-        self.parsed, self.pages, self.audited, self.needle_forms = parsed, pages, audited, forms
+        self.parsed, self.validated, self.pages, self.audited, self.needle_forms = parsed, validated, pages, audited, forms
         self.audited_next, self.in_use = None, []
-        data = {"version": CACHE_VERSION, "parsed": parsed, "pages": pages, "audited": audited, "needle_forms": forms}
+        data = {"version": CACHE_VERSION, "parsed": parsed, "validated": validated, "pages": pages, "audited": audited, "needle_forms": forms}
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.folder / f"cache.pickle.tmp-{os.getpid()}"
         with open(temporary, "wb") as stream:

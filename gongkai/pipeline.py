@@ -72,7 +72,7 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
         if cache:
             cache.in_use = docs
     with result.stage("validate"):
-        result.site, result.warnings = build_site(docs, paths.content)
+        result.site, result.warnings = build_site(docs, paths.content, cache.validated if cache else None)
     with result.stage("redact"):
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
         if register is not None:

@@ -382,7 +382,13 @@ def _folder_of(doc: Document, root: Path) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 3 else None
 
 
-def build_site(docs: list[Document], root: Path) -> tuple[Site, list[Problem]]:
+# Per project document (by id; the entry keeps the document, so the id stays its own): the
+# department settings it was validated with, the result and the problems found. A rebuild reuses
+# them for a document that is the same object with the same settings (see cache.py).
+ProjectMemo = dict[int, tuple[Document, tuple[str, int, str], "Project | None", list[Problem]]]
+
+
+def build_site(docs: list[Document], root: Path, memo: ProjectMemo | None = None) -> tuple[Site, list[Problem]]:
     """Validate every document and return the model with its warnings, or raise ContentError."""
     check = Checker()
     folders: dict[tuple[str, str], list[Document]] = {}
@@ -394,7 +400,7 @@ def build_site(docs: list[Document], root: Path) -> tuple[Site, list[Problem]]:
         folders.setdefault(folder, []).append(doc)
     departments = []
     for (year_text, folder_slug), group in sorted(folders.items()):
-        dept = _build_folder(group, check, int(year_text), folder_slug)
+        dept = _build_folder(group, check, int(year_text), folder_slug, memo)
         if dept is not None:
             departments.append(dept)
     _check_unique(departments, docs, check)
@@ -403,7 +409,7 @@ def build_site(docs: list[Document], root: Path) -> tuple[Site, list[Problem]]:
     return Site(departments=tuple(departments)), check.warnings
 
 
-def _build_folder(group: list[Document], check: Checker, year: int, folder_slug: str) -> Department | None:
+def _build_folder(group: list[Document], check: Checker, year: int, folder_slug: str, memo: ProjectMemo | None = None) -> Department | None:
     dept_docs = [d for d in group if d.path.name == S.DEPARTMENT_FILE]
     if len(dept_docs) != 1:
         check.add("E028", group[0], (), f"文件夹 {year}/{folder_slug} 中有 {len(dept_docs)} 个 {S.DEPARTMENT_FILE}", folder_slug)
@@ -415,7 +421,7 @@ def _build_folder(group: list[Document], check: Checker, year: int, folder_slug:
     for doc in group:
         if doc is dept_docs[0]:
             continue
-        project = build_project(doc, check, dept.unit, dept.year, dept.slug)
+        project = _project(doc, check, (dept.unit, dept.year, dept.slug), memo)
         if project is None:
             continue
         project = _with_slug(project)
@@ -425,6 +431,20 @@ def _build_folder(group: list[Document], check: Checker, year: int, folder_slug:
     dept = _replace(dept, projects=tuple(projects))
     _check_totals(dept, dept_docs[0], check)
     return dept
+
+
+def _project(doc: Document, check: Checker, settings: tuple[str, int, str], memo: ProjectMemo | None) -> Project | None:
+    """build_project, or its remembered result for the same document with the same settings."""
+    if memo is None:
+        return build_project(doc, check, *settings)
+    entry = memo.get(id(doc))
+    if entry is not None and entry[0] is doc and entry[1] == settings:
+        check.problems.extend(entry[3])
+        return entry[2]
+    before = len(check.problems)
+    project = build_project(doc, check, *settings)
+    memo[id(doc)] = (doc, settings, project, check.problems[before:])
+    return project
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
