@@ -78,7 +78,25 @@ def _import(args: argparse.Namespace) -> int:
         print(f"以下 {len(report.unmapped)} 处内容未能对应到内容模型，没有导入，请人工核对：")
         for item in report.unmapped:
             print(item.format())
-    print(f"导入完成：{len(report.written)} 个文件。下一步：python build.py check --content {args.content}")
+    print(f"导入完成：写入 {len(report.written)} 个文件。")
+    return _check_after_import(args.content)
+
+
+def _check_after_import(content: Path) -> int:
+    """Check the whole tree right away, so an editor sees at once whether it can be published."""
+    from .errors import ContentError
+    from .pipeline import Paths, check
+    try:
+        result = check(Paths(content=content, config=ROOT / "site_config.yml", templates=ROOT / "templates", out=ROOT / "site"))
+    except ContentError as exc:
+        print(str(exc), file=sys.stderr)
+        errors = sum(1 for p in exc.problems if not p.is_warning)
+        print(f"文件已写入，但内容检查发现 {errors} 个错误，请按提示改正后运行 python build.py check。", file=sys.stderr)
+        return 1
+    assert result.site is not None
+    projects = sum(len(d.projects) for d in result.site.departments)
+    print(f"内容检查通过：{len(result.site.departments)} 个部门，{projects} 个项目，{len(result.warnings)} 条警告"
+          f"（python build.py check --content {content} 查看警告）。")
     return 0
 
 

@@ -58,7 +58,18 @@ def test_every_written_file_is_printed(imported: dict[str, object]) -> None:
         assert f"已写入：{path}" in printed
 
 
+def test_import_checks_the_tree_and_reports_problems(tmp_path: Path) -> None:
+    folder = tmp_path / "2025" / "yutian"
+    folder.mkdir(parents=True)
+    (folder / "部门.yml").write_text("部门名称: 中国共产党玉田县委员会政法委员会\n年度: 2025\n金额单位: 元\n", encoding="utf-8")
+    result = run_cli("import", str(FIXTURES / "yutian.docx"), "--content", str(tmp_path))
+    assert result.returncode == 1  # written, but the department lists no unit "…本级"
+    assert result.stdout.count("已写入") == 12
+    assert "E026" in result.stderr and "文件已写入，但内容检查发现" in result.stderr
+
+
 def test_imported_tree_passes_check(imported: dict[str, object]) -> None:
+    assert all("内容检查通过" in str(imported[k]) for k in ("yutian", "guangzhou", "ezhou"))
     result = run_cli("check", "--content", str(imported["content"]))
     assert result.returncode == 0, result.stderr
     assert "3 个部门，28 个项目" in result.stdout
