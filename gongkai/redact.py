@@ -249,9 +249,9 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
 
 
 def _task(task: Task, by_code: dict[str, PublicProject], secret_codes: set[str], hidden_codes: set[str],
-          renamed: dict[str, str], rules: Disclosure, out: _Collector, source: str) -> PublicTask:
+          renamed: dict[str, str], rules: Disclosure, out: _Collector, source: str, hidden: bool = False) -> PublicTask:
     target = by_code.get(task.code or "")
-    amount = None if task.code in hidden_codes else task.amount
+    amount = None if hidden or task.code in hidden_codes else task.amount
     if task.code in secret_codes:
         for text in (task.name, task.goal, task.indicator_text):
             out.hide(text, source, "涉密项目的年度任务")
@@ -340,11 +340,12 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
     projects.sort(key=lambda p: (-(p.money.total.yuan if p.money.total else Decimal(-1)), p.slug))
     by_code = {p.code: p for p in projects if p.code}
     hidden_codes = {p.code for p in dept.projects if p.code and p.file in plan.hidden}
+    hidden_tasks = {i for i in range(len(dept.tasks)) if f"任务:{i}" in plan.hidden}
     total = Amount(sum((p.money.total.yuan for p in dept.projects), Decimal(0)), dept.unit)
     combined = [p.money.total.yuan for p in dept.projects if p.file in plan.hidden]
     show_combined = bool(combined) and rules.subtraction == "combine"
     units = _units(dept, projects, secret_units, set(plan.suppressed))
-    tasks = tuple(_task(t, by_code, secret_codes, hidden_codes, renamed, rules, out, f"{dept.file}: 年度主要任务[{i + 1}]")
+    tasks = tuple(_task(t, by_code, secret_codes, hidden_codes, renamed, rules, out, f"{dept.file}: 年度主要任务[{i + 1}]", i in hidden_tasks)
                   for i, t in enumerate(dept.tasks))
     return PublicDepartment(
         name=dept.name, slug=dept.slug, year=dept.year, unit=dept.unit, units=units, projects=tuple(projects),
@@ -352,7 +353,7 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
         short_name=dept.short_name, code=dept.code, level=dept.level, region=dept.region, source=dept.source,
         goal=dept.goal, tasks=tasks, measures=dept.measures,
         indicators=tuple(_indicator(r, f"指标-部门-{i + 1}", rules, out, f"{dept.file}: 绩效指标[{i + 1}]", False) for i, r in enumerate(dept.indicators)),
-        note=dept.note, withheld_secondary=len(plan.secondary) if show_combined else 0,
+        note=dept.note, withheld_secondary=sum(1 for k in plan.secondary if not k.startswith("任务:")) if show_combined else 0,
     )
 
 
@@ -375,7 +376,31 @@ def _table(dept: Department, projects: list[Project], withheld: dict[str, str]) 
         if unit.total is not None and unit.name not in secret_units:
             members = tuple(p.file for p in projects if (p.unit or dept.name) == unit.name)
             totals.append(dc.Total(f"单位合计:{unit.name}", f"单位“{unit.name}”的合计", members))
-    return dc.Table(dept.file, cells, tuple(totals))
+    task_cells, task_total = _task_table(dept, projects, withheld)
+    return dc.Table(dept.file, cells + task_cells, tuple(totals) + task_total)
+
+
+def _task_table(dept: Department, projects: list[Project], withheld: dict[str, str]) -> tuple[tuple[dc.Cell, ...], tuple[dc.Total, ...]]:
+    """年度主要任务 amounts that add up to the department total are a second table of the same money.
+
+    A task linked to a project with the same amount is that project's cell; any other task is a
+    cell of its own (withheld when it belongs to a withheld project), so suppression covers both.
+    """
+    tasks = [(i, t) for i, t in enumerate(dept.tasks) if t.amount is not None]
+    total = sum((p.money.total.yuan for p in projects), Decimal(0))
+    if not tasks or sum((t.amount.yuan for _, t in tasks), Decimal(0)) != total:  # type: ignore[union-attr]
+        return (), ()
+    by_code = {p.code: p for p in projects if p.code}
+    cells, members = [], []
+    for i, task in tasks:
+        linked = by_code.get(task.code or "")
+        if linked is not None and linked.money.total.yuan == task.amount.yuan:  # type: ignore[union-attr]
+            members.append(linked.file)
+            continue
+        key = f"任务:{i}"
+        cells.append(dc.Cell(key, f"年度主要任务第{i + 1}项", task.amount.yuan, linked is not None and linked.file in withheld))  # type: ignore[union-attr]
+        members.append(key)
+    return tuple(cells), (dc.Total("任务合计", "年度主要任务金额之和（等于项目支出合计）", tuple(members), suppressible=False),)
 
 
 def _cell_label(project: Project, withheld: dict[str, str]) -> str:

@@ -154,3 +154,21 @@ def test_a_department_of_one_secret_project_cannot_withhold_its_amount(tmp_path:
     with pytest.raises(ContentError) as caught:
         build(paths(tmp_path, content, Disclosure(secret_amounts="withhold", subtraction="combine")))
     assert "E033" in str(caught.value) and "无法" in str(caught.value)
+
+
+def test_task_amounts_that_add_up_to_the_total_are_protected_too(tmp_path: Path) -> None:
+    # 年度主要任务: the secret project's task, and one task for the rest. Total minus the second
+    # task would give the secret amount away, so that task's amount is withheld as well.
+    dept = DEPARTMENT + ("年度主要任务:\n  - 任务名称: 涉密任务\n    金额: 1234.56\n    项目编码: S1\n"
+                         "  - 任务名称: 其他任务\n    金额: 11098.77\n")
+    content = write_tree(tmp_path / "content", {"部门.yml": dept, "a.yml": dump(project("公开项目甲", "A1", 2098.77)),
+                                                "s.yml": dump(project("涉密工程", "S1", 1234.56, 涉密=True)),
+                                                "b.yml": dump(project("公开项目乙", "B1", 9000.0, unit="测试市法学会"))})
+    result = build(paths(tmp_path, content, Disclosure(secret_amounts="withhold", subtraction="suppress")))
+    text = every_file_text(tmp_path / "site")
+    assert "1234.56" not in text and "1,234.56" not in text and "11,098.77" not in text and "11098.77" not in text
+    assert "其他任务" in text and "12,333.33" in text
+    assert result.redaction is not None
+    control = next(c for c in result.redaction.controls if c.plan.hidden)
+    assert "任务:1" in control.plan.hidden
+    assert exposures(control.table, control.plan.hidden, frozenset(control.plan.suppressed)) == []
