@@ -71,7 +71,7 @@ def snapshot(paths: Paths) -> dict[str, tuple[int, int]]:
 def rebuild(paths: Paths, state: State) -> None:
     """Build into the temporary folder; on failure keep the last good site and show the errors."""
     try:
-        build(paths, cache=None)
+        build(paths)  # with the content-hash cache beside the temporary output: rebuilds redo only what changed
     except ContentError as exc:
         _set(state, problems=[p for p in exc.problems], failure=None)
         print(f"内容有 {sum(1 for p in exc.problems if not p.is_warning)} 个错误，浏览器中显示错误页面。", file=sys.stderr)
