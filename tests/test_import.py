@@ -222,3 +222,16 @@ def test_fixture_generation_is_deterministic(tmp_path: Path) -> None:
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     for path in module.main(tmp_path):
         assert path.read_bytes() == (FIXTURES / path.name).read_bytes(), f"{path.name} 与提交的文件不同：请重新生成"
+
+
+def test_never_overwrites_another_department(tmp_path: Path) -> None:
+    from gongkai.importer import ImportFailed, import_file
+    folder = tmp_path / "2023" / "ezhou-zfw"
+    folder.mkdir(parents=True)
+    other = "部门名称: 另一个部门\n年度: 2023\n金额单位: 万元\n"
+    (folder / "部门.yml").write_text(other, encoding="utf-8")
+    with pytest.raises(ImportFailed, match="另一个部门"):
+        import_file(FIXTURES / "ezhou.docx", tmp_path, year=2023, department=EZHOU_NAME, slug="ezhou-zfw")
+    assert (folder / "部门.yml").read_text(encoding="utf-8") == other and len(list(folder.iterdir())) == 1
+    with pytest.raises(ImportFailed, match="链接名"):
+        import_file(FIXTURES / "ezhou.docx", tmp_path, year=2023, department=EZHOU_NAME, slug="Ezhou ZFW")

@@ -8,6 +8,7 @@ that could not be mapped is reported with its cell reference.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,10 +139,17 @@ def import_file(path: Path, content: Path, year: int | None = None, department: 
         raise ImportFailed(f"{path.name}：来源没有写明部门名称，请加上 --department（例如 --department 中共鄂州市委政法委员会）。")
     if not imported.projects:
         raise ImportFailed(f"{path.name}：没有找到任何项目（{_LAYOUT_NAMES[imported.layout]}）。")
+    if slug is not None and (not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or slug in RESERVED_SLUGS):
+        raise ImportFailed(f"链接名“{slug}”不符合要求：只能用小写字母、数字和连字符，如 ezhou-zfw。")
+    if imported.year is not None and imported.year != year:
+        imported.department.note(("年度",), f"来源写的是 {imported.year} 年，导入时指定为 {year} 年")
     folder = _existing_department(content, year, name)
     report = ImportReport(imported.layout, folder or content / str(year) / (slug or department_slug(name) or "bumen"))
     files: list[tuple[Path, str]] = []
     if folder is None:
+        if (report.folder / DEPARTMENT_FILE).exists():
+            raise ImportFailed(f"文件夹 {report.folder} 中已有另一个部门的 {DEPARTMENT_FILE}（部门名称不是“{name}”）："
+                               "请用 --slug 指定另一个链接名，或用 --department 写明该部门的名称。")
         files.append((report.folder / DEPARTMENT_FILE, render_department(imported, name, year, report.folder.name)))
     batch: set[str] = set()  # file names are unique within one import; an existing file is kept
     for project in imported.projects:
