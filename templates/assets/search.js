@@ -146,15 +146,22 @@ function tierOf(data, query) {
 
 // ---- running a search ------------------------------------------------------------------------
 
-async function loadPagefind() {
-  if (!pagefind) {
-    pagefind = await import(prefix + "pagefind/pagefind.js");
-    // No web worker: it would be one more script (40 KB) to download before the first result,
-    // and searching this index takes milliseconds on the main thread.
-    await pagefind.options({ basePath: prefix + "pagefind/", noWorker: true });
-    await pagefind.init();
+let loading = null;
+
+// Loaded once, however many searches ask for it at the same time.
+function loadPagefind() {
+  if (!loading) {
+    loading = (async () => {
+      const pf = await import(prefix + "pagefind/pagefind.js");
+      // No web worker: it would be one more script (40 KB) to download before the first result.
+      await pf.options({ basePath: prefix + "pagefind/", noWorker: true });
+      await pf.init();
+      pagefind = pf;
+      return pf;
+    })();
+    loading.catch(() => { loading = null; });
   }
-  return pagefind;
+  return loading;
 }
 
 function activeFilters(filters) {
@@ -278,12 +285,14 @@ function writeState(state) {
   window.history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : ""));
 }
 
+// The menus' values come from search/filters.json (a few KB), written with the index: asking
+// Pagefind would download every filter file first.
 async function fillFilters(form, state) {
-  const pf = await loadPagefind();
-  const counts = await pf.filters();
+  const response = await fetch(prefix + "search/filters.json");
+  const options = response.ok ? await response.json() : {};
   for (const select of form.querySelectorAll("select[data-filter]")) {
     const key = select.dataset.filter;
-    const values = Object.keys(counts[key] || {}).sort((a, b) => (key === "year" ? b.localeCompare(a) : a.localeCompare(b, "zh-CN")));
+    const values = options[key] || [];
     for (const value of values) {
       const option = document.createElement("option");
       option.value = value;
@@ -365,6 +374,7 @@ function start() {
   more.addEventListener("click", () => showMore(state.q, run));
   window.gongkaiSearch = search;
   window.gongkaiQueryTerms = queryTerms;
+  loadPagefind().catch(() => {});  // fetch Pagefind's code while the reader types
   fillFilters(form, state).catch(() => {}).then(update);
 }
 
