@@ -8,7 +8,6 @@ the key, `comments[path]` trails the value on its line.
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -31,12 +30,24 @@ def scalar(value: Any) -> str:
     text = str(value)
     if _reads_back(text):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return quoted(text)
+
+
+def quoted(text: str) -> str:
+    """A double-quoted scalar by PyYAML's own emitter, which escapes what YAML cannot hold raw."""
+    return yaml.safe_dump(text, allow_unicode=True, default_style='"', width=float("inf")).rstrip("\n")
+
+
+def _block_ok(text: str) -> bool:
+    """A `|` block keeps text exactly only when no line starts with a space and nothing needs escaping."""
+    lines = text.split("\n")
+    return bool(lines[0]) and not lines[0][0].isspace() and all(
+        ch == "\t" or ch.isprintable() or ch == " " for line in lines for ch in line) and text == text.strip()
 
 
 def _reads_back(text: str) -> bool:
     """Plain only when YAML gives the same string back (no numbers, dates, booleans, '# ')."""
-    if not text or text != text.strip() or "\n" in text or text[0] in "'\"[]{}>|*&!%@`,?:-#":
+    if not text or text != text.strip() or "\n" in text or text[0] in "'\"[]{}>|*&!%@`,?:-#" or not text.isprintable():
         return False
     try:
         return yaml.load(f"k: {text}", Loader=Loader) == {"k": text}
@@ -91,7 +102,7 @@ class Writer:
                 self.lines.append(" " * (indent + 2) + f"{scalar(label)}: {scalar(percent)}")
         elif spec.kind in (S.TEXTS, S.KEYS):
             self.lines.append(f"{head} [{', '.join(scalar(v) for v in value)}]" + self.trailing(path))
-        elif isinstance(value, str) and "\n" in value:
+        elif isinstance(value, str) and "\n" in value and _block_ok(value):
             self.lines.append(f"{head} |" + self.trailing(path))
             for line in value.split("\n"):
                 self.lines.append(" " * (indent + 2) + line if line else "")
