@@ -274,6 +274,7 @@ def test_without_javascript_the_page_says_so_and_links_to_the_lists(browser: obj
     assert "JavaScript" in text and "当前无法使用" in text
     assert not page.is_visible("#search-input")
     links = page.eval_on_selector_all("main a", "els => els.map(e => e.getAttribute('href'))")
+    assert "/data/projects.csv" in links
     for year in EXAMPLE.years:
         assert f"/{year}/" in links
         response = page.goto(served_site + f"{year}/")

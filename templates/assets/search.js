@@ -251,7 +251,8 @@ function resultItem(entry, query) {
   li.appendChild(link);
   const facts = document.createElement("p");
   facts.className = "search-facts";
-  const parts = [meta.kind, meta.kind === "项目" ? meta.dept : meta.also, meta.year ? meta.year + "年" : "", meta.amount];
+  const fullName = (meta.also || "").split("、")[0];
+  const parts = [meta.kind, meta.kind === "项目" ? meta.dept : fullName, meta.year ? meta.year + "年" : "", meta.amount];
   facts.textContent = parts.filter(Boolean).join(" · ");
   li.appendChild(facts);
   if (meta.code && meta.code !== meta.title) {
