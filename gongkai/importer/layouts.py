@@ -485,8 +485,8 @@ def read_ezhou(rows: list[Row], fill_empty: bool, title: str | None) -> Imported
             if len(texts) > 1:
                 goal["目标"] = paragraphs("\n".join(texts[1:]))
             continue
-        if set(first) <= set("…."):
-            continue  # the form's "……" placeholder rows
+        if set(first) <= set("….") and len(texts) == 1:
+            continue  # the form's empty "……" placeholder rows (one with text falls through to be listed)
         columns = header_columns(row)
         if columns is not None:
             table = IndicatorTable(columns, result, fill_empty)
