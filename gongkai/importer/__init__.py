@@ -111,17 +111,20 @@ def render_department(imported: Imported, name: str, year: int, slug: str) -> st
     if dept.name is None:
         notes[("部门名称",)] = ["来源未写明部门名称，导入时指定"]
     units = []
-    for unit in dept.units:
+    comments = dict(dept.comments)
+    for i, unit in enumerate(dept.units):
         item: dict[str, Any] = {"单位名称": unit.name}
         if unit.code:
             item["单位编码"] = unit.code
         if unit.total is not None:
             item["合计"] = unit.total
+            if unit.stated:
+                comments[("单位", i, "合计")] = f"来源小计行：{unit.stated}"
         units.append(item)
     if units:
         data["单位"] = units
     header = [f"由 build.py import 从来源表格导入（{_LAYOUT_NAMES[imported.layout]}）。"]
-    return render("department", data, header, dept.comments, notes)
+    return render("department", data, header, comments, notes)
 
 
 _LAYOUT_NAMES = {"yutian": "玉田式项目绩效目标表", "guangzhou": "广州式部门项目清单", "ezhou": "鄂州式项目申报表"}

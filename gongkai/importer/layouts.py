@@ -221,11 +221,15 @@ def _pairs(row: Row, project: ImportedProject, result: Imported, keys: dict[str,
 def _money_row(row: Row, project: ImportedProject, result: Imported, unit: str) -> None:
     cells = [c for c in row.cells if not c.merged]
     money = project.data.setdefault("资金", {})
+    used = {0} if cells and label(cells[0].text).startswith("预算规模") else set()
     for i, cell in enumerate(cells):
         key = _money_label(cell.text)
         if key is None:
+            if i not in used and cell.text:
+                result.skip(cell.ref, cell.text, "金额行中无法对应的单元格")
             continue
         value = cells[i + 1] if i + 1 < len(cells) and not _money_label(cells[i + 1].text) else None
+        used.add(i + 1)
         if value is None or not value.text:
             continue
         amount = _amount_in(value.text, unit)
@@ -350,12 +354,14 @@ def read_guangzhou(rows: list[Row], fill_empty: bool, title: str | None) -> Impo
         if not name and not amounts and last is not None:
             _continue_row(last, text)  # the row carries on from the previous page
             continue
+        stated = "，".join(f"{k.replace('总额', '总计')} {v}" for k, v in amounts.items())
         if name in ("合计", "总计"):
             dept.data["合计"] = _amount_in(amounts.get("总额", ""), unit)
+            dept.comments[("合计",)] = f"来源“合计”行：{stated}"
             continue
         if not text.get("goal") and not text.get("indicators"):
             total = _amount_in(amounts.get("总额", ""), unit)
-            current_unit = ImportedUnit(name, None, total, row.ref)
+            current_unit = ImportedUnit(name, None, total, row.ref, stated)
             dept.units.append(current_unit)
             continue
         project = ImportedProject(ref=row.ref)

@@ -45,6 +45,7 @@ class ImportedUnit:
     code: str | None = None
     total: Decimal | None = None
     ref: str = ""
+    stated: str = ""  # the amounts its subtotal row showed, kept as a comment
 
 
 @dataclass
