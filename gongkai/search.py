@@ -34,9 +34,9 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Coroutine, Iterable
 
 from pypinyin import Style, lazy_pinyin
@@ -49,7 +49,6 @@ NAME_CHUNK = 12  # characters of a name suffix token; longer query runs are spli
 LATIN_CAP = 40  # letters of a latin token; longer query words are cut to this
 CJK_BASE = 0x3400
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_ALNUM = re.compile(r"[a-z0-9]")
 # The Pagefind files a browser needs; the bundled UI scripts and styles are left out.
 _KEEP = re.compile(r"^(pagefind\.js|pagefind-entry\.json|wasm\.[a-z_]+\.pagefind|pagefind\.[^/]+\.pf_meta|"
                    r"(index|fragment|filter)/[^/]+)$")
@@ -144,7 +143,7 @@ def char_pinyin(run: str) -> list[str]:
     return [c if re.fullmatch(r"[a-z]+", c) else "" for c in map(_char_pinyin, run)]
 
 
-def pinyin_units(text: str, reading=run_pinyin) -> list[tuple[str, bool]]:
+def pinyin_units(text: str, reading: Callable[[str], list[str]] = run_pinyin) -> list[tuple[str, bool]]:
     """(word, is_syllable) in order: a syllable per Chinese character, a word per latin run."""
     units: list[tuple[str, bool]] = []
     for kind, value in runs(text):
@@ -179,9 +178,10 @@ def name_pinyin(name: str) -> str:
     out: list[str] = []
     run: list[str] = []
 
-    def flush() -> None:
-        out.extend(s or "-" for s in run_pinyin("".join(run))) if run else None
-        run.clear()
+    def flush() -> None:  # a run at a time, so that 重 in 重点 reads zhong
+        if run:
+            out.extend(s or "-" for s in run_pinyin("".join(run)))
+            run.clear()
 
     for char in name:
         folded = normalise(char)
@@ -197,6 +197,7 @@ def name_pinyin(name: str) -> str:
 # ---- tokens ----------------------------------------------------------------------------------
 
 def name_tokens(names: Iterable[str], codes: Iterable[str]) -> set[str]:
+    """n… and l… tokens: what a name or code search must find (see the module docstring)."""
     tokens: set[str] = set()
     for name in names:
         for kind, value in runs(name):
@@ -214,6 +215,7 @@ def name_tokens(names: Iterable[str], codes: Iterable[str]) -> set[str]:
 
 
 def body_tokens(texts: Iterable[str]) -> set[str]:
+    """b… and m… tokens: character pairs and whole latin words of any public text."""
     tokens: set[str] = set()
     for text in texts:
         for kind, value in runs(text):
