@@ -60,7 +60,7 @@ def test_chapters_and_the_content_model(handbook: Path) -> None:
         assert (handbook / f"{page}.html").is_file()
         assert f'href="{page}.html"' in index
     publish = _text(handbook / "publish.html")
-    assert "redirects.map" in publish and "map $uri $gongkai_redirect" in publish and "return 301" in publish
+    assert "redirects.ma" in publish and "map $uri $gongkai_redirect" in publish and "return 301" in publish
     assert "lang=\"zh" in index
 
 
