@@ -323,7 +323,7 @@ PROJECT_SECRET_FIELDS = frozenset(f.key for f in S.PROJECT.fields) - {"涉密", 
 def build_project(doc: Document, check: Checker, dept_unit: str, year: int, dept_slug: str) -> Project | None:
     reader = Reader(doc, check, unit=dept_unit)
     unit_name = doc.data.get("金额单位")
-    if unit_name in UNIT_FACTORS:
+    if isinstance(unit_name, str) and unit_name in UNIT_FACTORS:  # a list or table here is reported, not hashed
         reader.unit = unit_name
     data = reader.record(S.PROJECT, doc.data, ())
     if data is None or "name" not in data or "money" not in data:
@@ -354,7 +354,7 @@ def build_project(doc: Document, check: Checker, dept_unit: str, year: int, dept
 
 def build_department(doc: Document, check: Checker, folder_year: int | None, folder_slug: str) -> Department | None:
     reader = Reader(doc, check)
-    if doc.data.get("金额单位") in UNIT_FACTORS:
+    if isinstance(doc.data.get("金额单位"), str) and doc.data["金额单位"] in UNIT_FACTORS:
         reader.unit = doc.data["金额单位"]
     data = reader.record(S.DEPARTMENT, doc.data, ())
     if data is None or not {"name", "year", "unit_name"} <= data.keys():

@@ -332,6 +332,8 @@ CASES: tuple[Case, ...] = (
     Case("secret_yaml11_yes", "涉密: yes (a YAML 1.1 boolean)", replace("涉密: false", "涉密: yes"), "E014"),
     Case("secret_fields_unknown", "涉密字段 naming a key that does not exist", replace("涉密: false", "涉密: false\n涉密字段: [不存在的键]"), "E029"),
     Case("unit_name_unknown", "金额单位: 千元", replace("金额单位: 万元", "金额单位: 千元"), "E018"),
+    Case("unit_name_list_department", "金额单位: [万元] in 部门.yml (found by bench/fuzz.py: it crashed)", replace("金额单位: 万元", "金额单位: [万元]", DEPT_FILE), "E012", file=DEPT_FILE),
+    Case("unit_name_table_project", "金额单位 as a table in a project file (found by bench/fuzz.py: it crashed)", replace("金额单位: 万元", "金额单位: {万: 元}"), "E012"),
     Case("level_unknown", "行政级别: 村级", replace("行政级别: 市级", "行政级别: 村级", DEPT_FILE), "E018", file=DEPT_FILE),
     Case("year_two_digits", "年度: 25", replace("年度: 2025", "年度: 25", DEPT_FILE), "E019", file=DEPT_FILE),
     Case("year_chinese", "年度: 二〇二五", replace("年度: 2025", "年度: 二〇二五", DEPT_FILE), "E019", file=DEPT_FILE),
