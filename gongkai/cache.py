@@ -40,7 +40,7 @@ from .validate import ProjectMemo
 
 _PAGES = Page.__module__
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 _PACKAGE = Path(__file__).resolve().parent
 # Objects that many pages share (a department appears on each of its projects' pages): their
 # digest is computed once per build and reused, so fingerprinting stays linear in the content.
@@ -136,6 +136,8 @@ class BuildCache:
     rendered: int = 0  # pages rendered (not reused) by the last render(), for reports and tests
     reused: int = 0
     audited_next: tuple[dict[str, bytes], frozenset[str]] | None = None
+    stored: dict[str, object] = field(default_factory=dict)  # document file name -> entry written
+    persist: bool = True  # False: keep between builds in memory only (a long-running serve)
 
     @classmethod
     def open(cls, out: Path) -> "BuildCache":
@@ -145,13 +147,41 @@ class BuildCache:
             with open(folder / "cache.pickle", "rb") as stream:
                 data = pickle.load(stream)
             if data.get("version") == CACHE_VERSION:
-                cache.parsed, cache.pages = data["parsed"], data["pages"]
-                # Keyed by the id of each document: ids are this process's own, so key them anew.
-                cache.validated = {id(entry[0]): entry for entry in data["validated"].values()}
-                cache.audited, cache.needle_forms = data["audited"], data["needle_forms"]
+                cache.pages, cache.audited, cache.needle_forms = data["pages"], data["audited"], data["needle_forms"]
+                cache._load_documents()
         except Exception:  # a missing, old or damaged cache is an empty one: it only saves time
-            pass
+            cache.pages, cache.audited, cache.needle_forms = {}, {}, frozenset()
         return cache
+
+    # One small file per parsed content file (with its validation result), named by the file and
+    # the hash of its bytes: a rebuild after one edit writes one file, not the whole cache.
+
+    def _load_documents(self) -> None:
+        for path in (self.folder / "documents").glob("*.pickle"):
+            try:
+                key, doc, entry = pickle.loads(path.read_bytes())
+            except Exception:
+                continue
+            self.parsed[key] = doc
+            self.stored[_document_name(key)] = entry
+            if entry is not None and entry[0] is doc:  # one pickle: the entry holds this very document
+                self.validated[id(doc)] = entry
+
+    def _save_documents(self) -> None:
+        folder = self.folder / "documents"
+        folder.mkdir(parents=True, exist_ok=True)
+        keep: dict[str, object] = {}
+        for key, doc in self.parsed.items():
+            name, entry = _document_name(key), self.validated.get(id(doc))
+            keep[name] = entry
+            if name in self.stored and self.stored[name] is entry:
+                continue  # unchanged since it was written
+            temporary = folder / f"{name}.tmp-{os.getpid()}"
+            temporary.write_bytes(pickle.dumps((key, doc, entry), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, folder / name)
+        for name in set(self.stored) - set(keep):
+            (folder / name).unlink(missing_ok=True)
+        self.stored = keep
 
     # ---- render ------------------------------------------------------------------------
 
@@ -204,10 +234,10 @@ class BuildCache:
 
     def save(self, out: Path, files: dict[str, bytes]) -> None:
         """Remember this build, in memory and on disk: called only once the new site is in place."""
-        in_use = {id(d) for d in self.in_use}
-        parsed = {k: v for k, v in self.parsed.items() if id(v) in in_use}
-        # Pickled together with `parsed`, so that its entries still hold the very same documents.
-        validated = {k: v for k, v in self.validated.items() if k in in_use}
+        if self.in_use:  # forget the parses of files that changed or are gone
+            in_use = {id(d) for d in self.in_use}
+            self.parsed = {k: v for k, v in self.parsed.items() if id(v) in in_use}
+            self.validated = {k: v for k, v in self.validated.items() if k in in_use}
         pages: dict[str, tuple[bytes, int, int]] = {}
         for path, fingerprint in self.fingerprints.items():
             try:
@@ -217,11 +247,17 @@ class BuildCache:
             if stat.st_size == len(files.get(path, b"")):
                 pages[path] = (fingerprint, stat.st_size, stat.st_mtime_ns)
         audited, forms = self.audited_next or ({}, frozenset())
-        self.parsed, self.validated, self.pages, self.audited, self.needle_forms = parsed, validated, pages, audited, forms
+        self.pages, self.audited, self.needle_forms = pages, audited, forms
         self.audited_next, self.in_use = None, []
-        data = {"version": CACHE_VERSION, "parsed": parsed, "validated": validated, "pages": pages, "audited": audited, "needle_forms": forms}
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self.persist:
+            return
+        self._save_documents()
+        data = {"version": CACHE_VERSION, "pages": pages, "audited": audited, "needle_forms": forms}
         temporary = self.folder / f"cache.pickle.tmp-{os.getpid()}"
         with open(temporary, "wb") as stream:
             pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.folder / "cache.pickle")
+
+
+def _document_name(key: tuple[str, bytes]) -> str:
+    return hashlib.blake2b(key[0].encode() + b"\0" + key[1], digest_size=16).hexdigest() + ".pickle"
