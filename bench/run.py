@@ -180,6 +180,7 @@ def mkdocs_run(site: Path, out: Path, timeout: float, capped: int, total: int) -
     command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(site / "mkdocs.yml"), "--site-dir", str(out)]
     run, _ = measure("MkDocs", command, timeout)
     run.pages = sum(1 for _ in out.rglob("*.html")) if out.is_dir() else 0
+    run.output_mb = _size_mb(out)
     if capped < total:
         run.note = (run.note + "；" if run.note else "") + f"只建了 {capped} 个项目页（上限）"
     return run
