@@ -13,6 +13,7 @@ loop over files × strings in Python.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import html
 import io
@@ -26,14 +27,14 @@ from typing import Iterable
 from urllib.parse import unquote
 
 import numpy as np
+from pypinyin import Style, lazy_pinyin
 
 from .public import PublicSite, Withheld
-from .slugs import pinyin_words
+from .slugs import MAX_SLUG, slugify
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPLIT = re.compile(r"[\s，。、；：:;,.!?！？（）()【】\[\]“”\"'《》<>/\\|-]+")
 _TAG = re.compile(r"<[^<>]*>")
-_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 MIN_FRAGMENT = 6
 MIN_DERIVED = 6  # pinyin forms shorter than this match ordinary words too often to mean anything
 _GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -58,32 +59,65 @@ class Hit:
         return f"{self.file}: 含有不应公开的内容“{self.needle.shown}”（{self.needle.derived}，来自 {self.needle.source}）"
 
 
+_ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+_COMMON_WIDE = tuple((wide, unicodedata.normalize("NFKC", wide)) for wide in "，（）：；！？％～…\u3000")
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", html.unescape(text))
-    return _INVISIBLE.sub("", text).lower()
+    """Entities decoded, NFKC (full-width letters, compatibility ideographs), no spaces or
+    zero-width characters, lower case: how both the withheld strings and the output compare."""
+    if "&" in text:
+        text = html.unescape(text)
+    for wide, narrow in _COMMON_WIDE:  # the usual Chinese punctuation, folded fast so NFKC is rarely needed
+        if wide in text:
+            text = text.replace(wide, narrow)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = "".join(text.split())  # str.split() knows every Unicode space and is fast
+    for ch in _ZERO_WIDTH:
+        if ch in text:
+            text = text.replace(ch, "")
+    return text.lower()
 
 
 def _unescape_json(text: str) -> str:
-    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text).replace('\\"', '"').replace("\\\\", "\\")
+    return _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text).replace('\\"', '"').replace("\\\\", "\\")
 
 
 # ---- what to look for -------------------------------------------------------------------------
 
-def derived_forms(text: str) -> list[tuple[str, str]]:
+MAX_PINYIN_CHARS = 30  # names and short texts; a longer text's pinyin only leaks as a (truncated) slug
+
+
+def _pinyin(text: str) -> tuple[list[str], list[str]]:
+    """slugs.pinyin_words(text), and the same for its Chinese characters only, in one conversion."""
+    tokens = lazy_pinyin(unicodedata.normalize("NFKC", text), style=Style.NORMAL,
+                         errors=lambda s: ["\u0000" + t for t in re.split(r"[^0-9A-Za-z]+", s) if t])
+    words = [t.lstrip("\u0000").lower() for t in tokens]
+    words = [w for w in words if w and re.fullmatch(r"[0-9A-Za-z]+", w)]
+    chinese = [t.lower() for t in tokens if not t.startswith("\u0000") and re.fullmatch(r"[a-z]+", t.lower())]
+    return words, chinese
+
+
+@functools.lru_cache(maxsize=65536)
+def derived_forms(text: str) -> tuple[tuple[str, str], ...]:
     """(normalised form, kind) for one withheld string: itself, its pieces, pinyin, slug, initials."""
     base = normalise(text)
     forms = [(base, "原文")]
     forms += [(normalise(f), "片段") for f in _SPLIT.split(text) if len(normalise(f)) >= MIN_FRAGMENT]
-    chinese = _CJK.findall(text)
-    if len(chinese) >= 2:
-        words = pinyin_words(text)
+    chinese = "".join(_CJK.findall(text))
+    if len(chinese) > MAX_PINYIN_CHARS:
+        forms.append((slugify(text[: MAX_SLUG]), "链接名"))  # what a slug made from it would start with
+    elif len(chinese) >= 2:
+        words, chinese_words = _pinyin(text)
         forms += [("".join(words), "拼音"), ("-".join(words), "链接名"), ("_".join(words), "链接名")]
-        chinese_words = pinyin_words("".join(chinese))
         forms += [("".join(chinese_words), "拼音"), ("-".join(chinese_words), "链接名")]
-    if len(chinese) >= 4:
-        forms.append(("".join(w[0] for w in pinyin_words("".join(chinese))), "拼音首字母"))
-    return [(form, kind) for form, kind in forms
-            if len(form) >= 2 and not (kind in ("拼音首字母", "拼音", "链接名") and len(form) < MIN_DERIVED)]
+        if len(chinese) >= 4:
+            forms.append(("".join(w[0] for w in chinese_words), "拼音首字母"))
+    return tuple((form, kind) for form, kind in forms
+                 if len(form) >= 2 and not (kind in ("拼音首字母", "拼音", "链接名") and len(form) < MIN_DERIVED))
 
 
 def needles(withheld: tuple[Withheld, ...], public_text: str) -> list[Needle]:
@@ -192,21 +226,25 @@ def _decompressed(data: bytes) -> bytes | None:
             return None
 
 
-def _views(text: str) -> str:
-    """The text as a reader, a browser or a search engine would see it, joined for one scan."""
-    views = [text]
+def _decoded(text: str) -> str:
+    """What a reader sees: JSON escapes and URL percent-escapes decoded in place, then normalised."""
     if "\\u" in text or '\\"' in text:
-        views.append(_unescape_json(text))
+        text = _unescape_json(text)
     if "%" in text:
-        views.append(unquote(text, errors="ignore"))
-    if "<" in text:
-        views.append(_TAG.sub("", text))
-    return "\u0000".join(views)
+        text = _PERCENT_RUN.sub(lambda m: unquote(m.group(), errors="ignore"), text)
+    return normalise(text)
+
+
+def _views(text: str) -> str:
+    """The text as a reader, a browser or a search engine would see it, joined for one scan:
+    decoded as is (attributes, comments, URLs), and with tags removed (a secret split by <b>)."""
+    text = _decoded(text)
+    return text + "\u0000" + _TAG.sub("", text) if "<" in text else text
 
 
 def readable(path: str, data: bytes) -> list[tuple[str, str]]:
     """(label, text) pairs for what a file says, unpacking compressed and zipped contents."""
-    return [(path, unquote(path))] + _contents(path, data, 0)
+    return [(path, normalise(unquote(path)))] + _contents(path, data, 0)
 
 
 def _contents(label: str, data: bytes, depth: int) -> list[tuple[str, str]]:
@@ -219,7 +257,7 @@ def _contents(label: str, data: bytes, depth: int) -> list[tuple[str, str]]:
                 texts: list[tuple[str, str]] = []
                 with zipfile.ZipFile(io.BytesIO(data)) as archive:
                     for name in archive.namelist():
-                        texts.append((f"{label}!{name}", unquote(name)))
+                        texts.append((f"{label}!{name}", normalise(unquote(name))))
                         texts += _contents(f"{label}!{name}", archive.read(name), depth + 1)
                 return texts
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
@@ -240,7 +278,7 @@ def scan(files: dict[str, bytes], found: list[Needle]) -> list[Hit]:
     for path in sorted(files):
         seen: set[tuple[str, str]] = set()
         for label, text in readable(path, files[path]):
-            for form in sorted(matcher.occurring(normalise(text))):
+            for form in sorted(matcher.occurring(text)):
                 if (label, form) not in seen:
                     seen.add((label, form))
                     hits.append(Hit(label, by_form[form]))
@@ -250,6 +288,7 @@ def scan(files: dict[str, bytes], found: list[Needle]) -> list[Hit]:
 def public_corpus(public: PublicSite) -> str:
     """Every string the public model publishes, for telling real leaks from shared wording."""
     parts: list[str] = []
+    seen: set[int] = set()  # a project is reachable from its department and from its unit
 
     def walk(value: object) -> None:
         if isinstance(value, str):
@@ -258,6 +297,9 @@ def public_corpus(public: PublicSite) -> str:
             for item in value:
                 walk(item)
         elif hasattr(value, "__dataclass_fields__"):
+            if id(value) in seen:
+                return
+            seen.add(id(value))
             for name in value.__dataclass_fields__:
                 walk(getattr(value, name))
             for name in ("path",):  # URLs are published too
