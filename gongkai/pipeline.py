@@ -20,7 +20,7 @@ from .load import load_tree
 from .model import Site
 from .pages import build_pages
 from .public import PublicSite
-from .redact import Redaction, check_register, read_register, redact_site
+from .redact import Redaction, apply_register, check_register, read_register, redact_site
 from .redirects import declared_predecessors, page_identities, plan, read_manifest, redirect_files
 from .render import environment, render_pages
 from .validate import build_site
@@ -77,6 +77,7 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
         if register is not None:
             check_register(result.site, register)
+            result.site = apply_register(result.site, register)  # later stages (links, search) see them secret too
         result.redaction = redact_site(result.site, result.config.disclosure, register)
         result.public = result.redaction.public
         result.warnings = result.warnings + list(result.redaction.warnings)

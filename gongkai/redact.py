@@ -89,6 +89,17 @@ def check_register(site: Site, register: Register) -> None:
         raise ContentError(problems)
 
 
+def apply_register(site: Site, register: Register | None) -> Site:
+    """The model with the register's projects marked secret, so that every later stage (pages,
+    search, links, exports) sees them as secret, not only redaction."""
+    if register is None:
+        return site
+    codes = register.codes
+    departments = tuple(replace(d, projects=tuple(replace(p, secret=True) if p.code and _code_key(p.code) in codes else p
+                                                  for p in d.projects)) for d in site.departments)
+    return replace(site, departments=departments)
+
+
 # ---- what was withheld ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -358,12 +369,12 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
 
 
 def _secret_rule(project: Project, dept: Department, secret_units: set[str], out: _Collector) -> str | None:
+    if project.code and _code_key(project.code) in out.register:
+        return "涉密登记册"
     if project.secret:
         return "涉密项目"
     if (project.unit or dept.name) in secret_units:
         return "涉密单位"
-    if project.code and _code_key(project.code) in out.register:
-        return "涉密登记册"
     return None
 
 
@@ -479,6 +490,7 @@ def redact_site(site: Site, rules: Disclosure, register: Register | None = None)
     would give away a withheld amount, or when no suppression can protect one.
     """
     out = _Collector(rules, register.codes if register else frozenset())
+    site = apply_register(site, register)
     departments = tuple(d for d in (_department(dept, rules, out) for dept in site.departments) if d is not None)
     if out.problems:
         raise ContentError(out.problems)
