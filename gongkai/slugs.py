@@ -12,7 +12,10 @@ MAX_SLUG = 60
 
 def pinyin_words(text: str) -> list[str]:
     """Pinyin syllables of the Chinese in text, with other letters and digits kept as words."""
-    words = lazy_pinyin(unicodedata.normalize("NFKC", text), style=Style.NORMAL, errors=lambda s: re.split(r"[^0-9A-Za-z]+", s))
+    # Empty pieces dropped: pypinyin expects at most one item per character from `errors`, and a
+    # rare character without a reading (𭪰) split to ['', ''] made it raise IndexError.
+    words = lazy_pinyin(unicodedata.normalize("NFKC", text), style=Style.NORMAL,
+                        errors=lambda s: [w for w in re.split(r"[^0-9A-Za-z]+", s) if w])
     return [w.lower() for w in words if w and re.fullmatch(r"[0-9A-Za-z]+", w)]
 
 

@@ -35,3 +35,13 @@ def test_known_crashers_stay_fixed() -> None:
     project = fuzz.BASE_PROJECT + "金额单位: [万元]\n"
     fuzz.check_tree({"2025/fuzz/部门.yml": fuzz.BASE_DEPARTMENT.encode("utf-8"), "2025/fuzz/f0001.yml": project.encode("utf-8")})
 
+
+def test_rare_character_without_pinyin_is_accepted() -> None:
+    """A code or name with a CJK character pypinyin has no reading for (found by the fuzzer:
+    IndexError inside pypinyin) builds a slug instead of crashing."""
+    from gongkai.slugs import slugify
+    assert slugify("测\U0002DAB0试") == "ce-shi"
+    assert slugify("\U0002DAB0") == ""
+    project = fuzz.BASE_PROJECT.replace('项目编码: "F0001"', '项目编码: "\U0002DAB0F1"')
+    fuzz.check_tree({"2025/fuzz/部门.yml": fuzz.BASE_DEPARTMENT.encode("utf-8"), "2025/fuzz/f0001.yml": project.encode("utf-8")})
+

@@ -256,6 +256,9 @@ def test_xml_files_are_well_formed_and_inert(hostile_site: Path) -> None:
         for element in tree.iter():
             name = element.tag.rsplit("}", 1)[-1].lower()
             assert name not in ("script", "foreignobject", "iframe"), (path, name)
+            # Atom/RSS readers render type="html" content as HTML: hostile markup must not be there.
+            if element.get("type") in ("html", "xhtml") or name == "description":
+                assert not (CANARY in "".join(element.itertext()) and "<" in "".join(element.itertext())), (path, name)
             for attribute, value in element.attrib.items():
                 local = attribute.rsplit("}", 1)[-1].lower()
                 assert not local.startswith("on"), (path, attribute)
