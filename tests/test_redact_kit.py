@@ -70,8 +70,8 @@ def write_config(path: Path, rules: Disclosure | None = None, search: bool = Fal
     return path
 
 
-def paths(tmp: Path, content: Path, rules: Disclosure | None = None, **extra: object) -> Paths:
-    return Paths(content=content, config=write_config(tmp / "site_config.yml", rules), templates=ROOT / "templates",
+def paths(tmp: Path, content: Path, rules: Disclosure | None = None, search: bool = False, **extra: object) -> Paths:
+    return Paths(content=content, config=write_config(tmp / "site_config.yml", rules, search), templates=ROOT / "templates",
                  out=tmp / "site", **extra)  # type: ignore[arg-type]
 
 
