@@ -186,23 +186,25 @@ class Matcher:
             hashes = hashes * base + codes[offset: offset + count]
         return hashes
 
-    def _candidates(self, codes: np.ndarray, width: int, keys: np.ndarray) -> Iterable[int]:
-        if not len(keys) or len(codes) < width:
+    def _candidates(self, text: str, width: int, keys: np.ndarray) -> Iterable[int]:
+        """Positions whose `width` characters hash to a prefix of some string; chunked, so a
+        100 MB export never becomes a gigabyte array."""
+        if not len(keys) or len(text) < width:
             return
-        for start in range(0, len(codes), self._CHUNK):
-            segment = codes[start: start + self._CHUNK + width - 1]
+        for start in range(0, len(text), self._CHUNK):
+            segment = text[start: start + self._CHUNK + width - 1]
             if len(segment) < width:
                 break
-            for offset in np.flatnonzero(np.isin(self._window_hashes(segment, width), keys)):
+            codes = np.frombuffer(segment.encode("utf-32-le", "replace"), dtype=np.uint32).astype(np.uint64)
+            for offset in np.flatnonzero(np.isin(self._window_hashes(codes, width), keys)):
                 yield start + int(offset)
 
     def occurring(self, text: str) -> set[str]:
         found: set[str] = set()
         if not self.forms or len(text) < 2:
             return found
-        codes = np.frombuffer(text.encode("utf-32-le", "replace"), dtype=np.uint32).astype(np.uint64)
         for width, keys in ((self.Q, self.long_keys), (2, self.short_keys)):
-            for i in self._candidates(codes, width, keys):
+            for i in self._candidates(text, width, keys):
                 for length in self.lengths.get(text[i: i + width], ()):
                     piece = text[i: i + length]
                     if piece in self.forms:
