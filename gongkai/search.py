@@ -369,8 +369,35 @@ async def _index(items: list[Record], folder: Path) -> None:
         # Written to a folder, not returned by get_files(): one reply of many megabytes would
         # overrun the service's 2 MiB pipe buffer on a large site.
         await index.write_files(output_path=str(folder))
+        await _until_written(folder)
     finally:
         await service.close()
+
+
+async def _until_written(folder: Path, timeout: float = 60.0) -> None:
+    """Pagefind may answer WriteFiles before its last files are on disk, and closing the service
+    terminates it: wait until the entry point parses, no file is empty and nothing changes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    previous: dict[str, int] | None = None
+    while loop.time() < deadline:
+        sizes = {p.as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+        if previous == sizes and _complete(folder, sizes):
+            return
+        previous = sizes
+        await asyncio.sleep(0.1)
+    raise RuntimeError("Pagefind 没有写完索引文件")
+
+
+def _complete(folder: Path, sizes: dict[str, int]) -> bool:
+    entry = folder / "pagefind-entry.json"
+    if not sizes or 0 in sizes.values() or not entry.is_file() or not any(k.endswith(".pagefind") and "wasm" in k for k in sizes):
+        return False
+    try:
+        json.loads(entry.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return True
 
 
 # ---- byte-identical output -------------------------------------------------------------------

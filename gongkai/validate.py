@@ -192,6 +192,10 @@ class Reader:
         for spec in record.fields:
             value = data.get(spec.key)
             if value is None or value == "" or value == []:
+                if spec.kind == S.BOOL and spec.key in data:
+                    # An empty secret marker is ambiguous: fail closed rather than publish.
+                    self.check.add("E014", self.doc, path + (spec.key,), f"“{spec.key}”没有填写 true 或 false", "空")
+                    continue
                 if spec.required:
                     where = path + (spec.key,) if spec.key in data else path
                     self.check.add("E011", self.doc, where, f"“{record.title}”缺少“{spec.key}”", hint=f"补上“{spec.key}: …”（{spec.doc}）")

@@ -88,8 +88,6 @@ def test_space_before_the_colon_is_still_the_marker_and_the_project_is_withheld(
     assert leaks(tmp_path / "site", ["空格标记项目"]) == []
 
 
-@pytest.mark.xfail(reason="validate.py treats an empty `涉密:` (null) as absent, i.e. not secret; it should be E014. "
-                          "validate.py belongs to another issue.", strict=False)
 def test_an_empty_marker_stops_the_build(tmp_path: Path) -> None:
     content = write_tree(tmp_path / "content", {"部门.yml": DEPARTMENT, "t1.yml": GOOD + "涉密:\n"})
     result = run_cli("check", "--content", str(content))
