@@ -40,7 +40,7 @@ DISCLOSURE_OPTIONS: tuple[Option, ...] = (
     Option("secret_indicator_wording", "保密项目", "涉密指标行各单元格显示的用语。"),
     Option("secret_label", "code", "涉密项目在公开页面上的名称：code 显示项目编码；numbered 显示“涉密项目1、2…”；hidden 不列出。", ("code", "numbered", "hidden")),
     Option("secret_amounts", "show", "涉密项目金额：show 公开（与广州示例一致）；withhold 不公开。", ("show", "withhold")),
-    Option("subtraction", "combine", "不公开金额但公开合计时防止相减推算：combine 合并为“涉密项目合计”一行；suppress 同时隐藏合计；fail 停止构建。", ("combine", "suppress", "fail")),
+    Option("subtraction", "combine", "不公开金额但公开合计时防止相减推算：combine 合并为“涉密项目合计”一行；suppress 不公开合计行：先隐藏单位合计，再隐藏其他项目金额（补充隐藏）；fail 停止构建。", ("combine", "suppress", "fail")),
 )
 
 
