@@ -8,7 +8,7 @@ from decimal import Decimal
 import markdown as md
 import nh3
 
-from .model import Amount
+from .model import UNIT_FACTORS, Amount
 
 _ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre", "a", "table",
                  "thead", "tbody", "tr", "th", "td", "h3", "h4", "sup", "sub", "span", "del"}
@@ -26,18 +26,14 @@ def amount(value: Amount | None, unit: str | None = None) -> str:
     """An amount in the unit its source used (or `unit`), e.g. 3,505.90 万元."""
     if value is None:
         return "不公开"
-    shown_unit = unit or value.unit
-    factor = Decimal(10000) if shown_unit == "万元" else Decimal(1)
-    return f"{number(value.yuan / factor)} {shown_unit}"
+    return f"{amount_plain(value, unit)} {unit or value.unit}"
 
 
 def amount_plain(value: Amount | None, unit: str | None = None) -> str:
     """The number alone, for tables whose header names the unit."""
     if value is None:
         return "不公开"
-    shown_unit = unit or value.unit
-    factor = Decimal(10000) if shown_unit == "万元" else Decimal(1)
-    return number(value.yuan / factor)
+    return number(value.yuan / UNIT_FACTORS[unit or value.unit])
 
 
 def percent(value: Decimal) -> str:

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from ..model import UNIT_FACTORS
+
 _SPACES = re.compile(r"[\s\u200b\ufeff]+")
 
 
@@ -62,13 +64,12 @@ def parse_amount(text: str) -> tuple[Decimal, str | None] | None:
     return number, ("万元" if unit in ("万", "万元") else unit)
 
 
-_FACTORS = {"元": Decimal(1), "万元": Decimal(10000)}
 
 
 def convert(number: Decimal, source_unit: str, target_unit: str) -> Decimal:
     if source_unit == target_unit:
         return number
-    result = number * _FACTORS[source_unit] / _FACTORS[target_unit]
+    result = number * UNIT_FACTORS[source_unit] / UNIT_FACTORS[target_unit]
     return result.normalize() if result == result.to_integral() else result
 
 
