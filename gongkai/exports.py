@@ -14,6 +14,7 @@ import csv
 import datetime
 import io
 import json
+import multiprocessing
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -207,8 +208,8 @@ def exports(public: PublicSite, base_url: str, title: str = "预算绩效目标�
     all_departments: list[dict[str, str]] = []
     all_projects: list[dict[str, str]] = []
     all_indicators: list[dict[str, str]] = []
-    for dept in public.departments:
-        files.update(_department_files(dept, base_url))
+    for dept, dept_files in zip(public.departments, _all_department_files(public, base_url)):
+        files.update(dept_files)
         all_departments.append(department_row(dept, base_url))
         all_projects += [project_row(p, dept, base_url) for p in dept.projects]
         all_indicators += [r for p in dept.projects for r in indicator_rows(p, dept, base_url)]
@@ -228,6 +229,32 @@ def exports(public: PublicSite, base_url: str, title: str = "预算绩效目标�
     files["data/site.json"] = to_json({"departments": [_department_json(d) for d in public.departments]})
     files["data/datapackage.json"] = to_json(datapackage(title))
     return files
+
+
+# What forked workers export from: set just before the pool starts and inherited by fork, so
+# the public model is not pickled to every worker (the same pattern as render.py).
+_FORKED: tuple[tuple[PublicDepartment, ...], str] | None = None
+
+
+def _department_files_at(index: int) -> dict[str, bytes]:
+    assert _FORKED is not None
+    departments, base_url = _FORKED
+    return _department_files(departments[index], base_url)
+
+
+def _all_department_files(public: PublicSite, base_url: str) -> list[dict[str, bytes]]:
+    """Each department's files, in department order; across cores when the site is large."""
+    from .render import render_jobs
+    global _FORKED
+    workers = render_jobs(sum(len(d.projects) for d in public.departments))
+    if workers <= 1 or len(public.departments) < 2:
+        return [_department_files(d, base_url) for d in public.departments]
+    _FORKED = (public.departments, base_url)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_department_files_at, range(len(public.departments)), chunksize=1)
+    finally:
+        _FORKED = None
 
 
 def _department_files(dept: PublicDepartment, base_url: str) -> dict[str, bytes]:
