@@ -323,21 +323,8 @@ def public_corpus(public: PublicSite) -> str:
                     parts.append(getattr(value, name))
 
     walk(public.departments)
-    return "\u0000".join(parts + _names_pinyin(public))
+    return "\u0000".join(parts)
 
-
-def _names_pinyin(public: PublicSite) -> list[str]:
-    """The pinyin and initials the search index publishes for public names: a withheld text whose
-    initials happen to occur inside them is not evidence of a leak."""
-    from .search import char_pinyin, pinyin_units, run_pinyin
-    names = {n for d in public.departments for n in (d.name, d.short_name or "", *(u.name for u in d.units), *(p.name for p in d.projects)) if n}
-    out: list[str] = []
-    for name in sorted(names):
-        for reading in (run_pinyin, char_pinyin):
-            units = pinyin_units(name, reading)
-            out.append("".join(w for w, _ in units))
-            out.append("".join(w[0] if syllable else w for w, syllable in units))
-    return out
 
 
 def audit_files(files: dict[str, bytes], public: PublicSite) -> list[Hit]:

@@ -14,7 +14,6 @@ import csv
 import datetime
 import io
 import json
-import multiprocessing
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -22,6 +21,7 @@ import xlsxwriter
 
 from .formatting import spreadsheet_text
 from .model import Amount
+from .parallel import forked_map
 from .public import PublicDepartment, PublicProject, PublicSite
 
 PROJECT_COLUMNS = ("年度", "部门", "部门编码", "实施单位", "项目名称", "项目编码", "涉密", "项目类别", "项目性质",
@@ -231,30 +231,12 @@ def exports(public: PublicSite, base_url: str, title: str = "预算绩效目标�
     return files
 
 
-# What forked workers export from: set just before the pool starts and inherited by fork, so
-# the public model is not pickled to every worker (the same pattern as render.py).
-_FORKED: tuple[tuple[PublicDepartment, ...], str] | None = None
-
-
-def _department_files_at(index: int) -> dict[str, bytes]:
-    assert _FORKED is not None
-    departments, base_url = _FORKED
-    return _department_files(departments[index], base_url)
-
-
 def _all_department_files(public: PublicSite, base_url: str) -> list[dict[str, bytes]]:
     """Each department's files, in department order; across cores when the site is large."""
     from .render import render_jobs
-    global _FORKED
-    workers = render_jobs(sum(len(d.projects) for d in public.departments))
-    if workers <= 1 or len(public.departments) < 2:
-        return [_department_files(d, base_url) for d in public.departments]
-    _FORKED = (public.departments, base_url)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_department_files_at, range(len(public.departments)), chunksize=1)
-    finally:
-        _FORKED = None
+    departments = public.departments
+    workers = render_jobs(sum(len(d.projects) for d in departments)) if len(departments) > 1 else 1
+    return forked_map(lambda i: _department_files(departments[i], base_url), len(departments), workers)
 
 
 def _department_files(dept: PublicDepartment, base_url: str) -> dict[str, bytes]:

@@ -14,6 +14,7 @@ import jinja2
 
 from . import formatting
 from .pages import Page, SiteInfo
+from .parallel import forked_map
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -45,11 +46,6 @@ def render_page(env: jinja2.Environment, site: SiteInfo, page: Page) -> bytes:
 PARALLEL_MIN_PAGES = 400
 CHUNK_PAGES = 64
 
-# What forked workers render from: set just before the pool starts, inherited by fork (so the
-# page contexts are never pickled), cleared after. Workers send back only bytes.
-_shared: tuple[jinja2.Environment, SiteInfo, list[Page]] | None = None
-
-
 def render_jobs(pages: int, jobs: int | None = None) -> int:
     """How many processes to render with: GONGKAI_JOBS, else the cores this process may use."""
     if jobs is None:
@@ -66,25 +62,18 @@ def _available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:
-    assert _shared is not None
-    env, site, pages = _shared
-    return [render_page(env, site, page) for page in pages[bounds[0]:bounds[1]]]
-
-
 def render_pages(env: jinja2.Environment, site: SiteInfo, pages: list[Page], jobs: int | None = None) -> dict[str, bytes]:
     """Every page's bytes by output path, in page order; the same bytes with 1 process or many."""
     workers = render_jobs(len(pages), jobs)
     if workers == 1:
         return {page.path: render_page(env, site, page) for page in pages}
-    global _shared
     for name in {page.template for page in pages}:
         env.get_template(name)  # compiled once here, inherited by every worker
     chunks = [(start, min(start + CHUNK_PAGES, len(pages))) for start in range(0, len(pages), CHUNK_PAGES)]
-    _shared = (env, site, pages)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            rendered = [data for chunk in pool.imap(_render_chunk, chunks) for data in chunk]
-    finally:
-        _shared = None
+
+    def render_chunk(index: int) -> list[bytes]:
+        start, end = chunks[index]
+        return [render_page(env, site, page) for page in pages[start:end]]
+
+    rendered = [data for chunk in forked_map(render_chunk, len(chunks), workers) for data in chunk]
     return {page.path: data for page, data in zip(pages, rendered)}
