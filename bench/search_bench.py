@@ -82,7 +82,7 @@ def build_search_only(content: Path, site: Path) -> float:
     assets = paths.templates / "assets"
     files.update({f"assets/{p.relative_to(assets).as_posix()}": p.read_bytes() for p in assets.rglob("*") if p.is_file()})
     started = time.perf_counter()
-    files.update(search_index.search_files(public, files, config))
+    files.update(search_index.search_files(public, config))
     seconds = time.perf_counter() - started
     if site.exists():
         shutil.rmtree(site)

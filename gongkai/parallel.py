@@ -7,7 +7,8 @@ so nothing is pickled on the way in, and only the results come back.
 from __future__ import annotations
 
 import multiprocessing
-from typing import Callable, TypeVar
+from multiprocessing.connection import Connection
+from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -30,3 +31,64 @@ def forked_map(task: Callable[[int], T], count: int, workers: int) -> list[T]:
             return pool.map(_run, range(count), chunksize=1)  # type: ignore[return-value]
     finally:
         _task = None
+
+
+class Background(Generic[T]):
+    """task() computed in a forked process while the caller goes on; result() waits for it.
+
+    For work that leaves a core idle otherwise: the search index is built by Pagefind (one
+    thread) while this process renders and exports. With run_here=True the task simply runs
+    now, in this process (one core, or a site too small to be worth a process)."""
+
+    def __init__(self, task: Callable[[], T], run_here: bool = False) -> None:
+        self._process: multiprocessing.process.BaseProcess | None = None
+        if run_here:
+            self._value = task()
+            return
+        context = multiprocessing.get_context("fork")
+        self._reader, writer = context.Pipe(duplex=False)
+        self._process = context.Process(target=_deliver, args=(task, writer), daemon=True)
+        self._process.start()
+        writer.close()
+
+    def result(self) -> T:
+        if self._process is None:
+            return self._value
+        try:
+            ok, value = self._reader.recv()
+        except EOFError:
+            raise RuntimeError("后台任务意外退出（进程被终止或内存不足）") from None
+        finally:
+            self._reader.close()
+            self._process.join()
+            self._process = None
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        """Stop the task if it is still running (the caller failed and will not wait for it)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._reader.close()
+            self._process = None
+
+    def __enter__(self) -> "Background[T]":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+
+def _deliver(task: Callable[[], object], writer: Connection) -> None:
+    try:
+        outcome: tuple[bool, object] = (True, task())
+    except BaseException as error:  # noqa: BLE001 — handed to the waiting process, which raises it
+        outcome = (False, error)
+    try:
+        writer.send(outcome)
+    except Exception as error:  # an exception that does not pickle: its text still explains
+        writer.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({error})")))
+    finally:
+        writer.close()

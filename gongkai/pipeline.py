@@ -22,7 +22,8 @@ from .pages import build_pages
 from .public import PublicSite
 from .redact import Redaction, apply_register, check_register, read_register, redact_site
 from .redirects import declared_predecessors, page_identities, plan, read_manifest, redirect_files
-from .render import environment, render_pages
+from .parallel import Background
+from .render import environment, render_jobs, render_pages
 from .validate import build_site
 from .writer import Output, build_lock, clean_stale, staging_dir, swap_into_place, write_tree
 
@@ -91,6 +92,30 @@ def produce(paths: Paths, cache: BuildCache | None = None) -> Result:
     assert config is not None and public is not None
     output = Output()
     assert result.site is not None
+    with _search_index(public, config) as search:
+        _produce_files(paths, cache, result, output, search)
+    with result.stage("audit"):
+        hits = cache.audit(output.files, public) if cache else audit_files(output.files, public)
+    if hits:
+        raise AuditFailed(hits)
+    result.files = output.files
+    return result
+
+
+def _search_index(public: PublicSite, config: Config) -> Background[dict[str, bytes]]:
+    """The search index, built from the public model alone: Pagefind indexes (on one core) in a
+    process of its own while this one renders and exports."""
+    if not config.search:
+        return Background(dict, run_here=True)
+    from .search import search_files
+    projects = sum(len(d.projects) for d in public.departments)
+    return Background(lambda: search_files(public, config), run_here=render_jobs(projects) == 1)
+
+
+def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, output: Output,
+                   search: Background[dict[str, bytes]]) -> None:
+    config, public = result.config, result.public
+    assert config is not None and public is not None and result.site is not None
     with result.stage("pages"):
         site_info, pages = build_pages(config, public, declared_predecessors(result.site))
     with result.stage("render"):
@@ -107,16 +132,8 @@ def produce(paths: Paths, cache: BuildCache | None = None) -> Result:
         manifest = plan(read_manifest(paths.out), public, page_identities(result.site), config.publication_date)
         output.update(redirect_files(manifest, config.base_url, site_info.prefix, output.files))
         output.update(feed_files(site_info, pages, manifest))
-    if config.search:
-        with result.stage("search"):
-            from .search import search_files
-            output.update(search_files(public, output.files, config))
-    with result.stage("audit"):
-        hits = cache.audit(output.files, public) if cache else audit_files(output.files, public)
-    if hits:
-        raise AuditFailed(hits)
-    result.files = output.files
-    return result
+    with result.stage("search"):  # what is left of it by now: waiting for Pagefind to finish
+        output.update(search.result())
 
 
 def _assets(folder: Path) -> dict[str, bytes]:

@@ -543,7 +543,7 @@ def filter_options(items: list[Record]) -> bytes:
     return json.dumps(ordered, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def search_files(public: PublicSite, pages: dict[str, bytes], config: Config) -> dict[str, bytes]:
+def search_files(public: PublicSite, config: Config) -> dict[str, bytes]:
     from urllib.parse import urlparse
 
     prefix = urlparse(config.base_url).path or "/"
