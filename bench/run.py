@@ -95,7 +95,7 @@ def _pages_only(paths: "object", cached: bool = False) -> tuple[dict[str, float]
     timings["render"] = time.perf_counter() - start
     start = time.perf_counter()
     staging = staging_dir(out)
-    write_tree(staging, files)
+    write_tree(staging, files, out, cache.reused_paths if cache else ())
     swap_into_place(staging, out)
     if cache:
         cache.save(out, files)

@@ -135,6 +135,7 @@ class BuildCache:
     in_use: list[object] = field(default_factory=list)  # this build's documents, set by the load stage
     rendered: int = 0  # pages rendered (not reused) by the last render(), for reports and tests
     reused: int = 0
+    reused_paths: set[str] = field(default_factory=set)  # pages taken from the live site by the last render()
     audited_next: tuple[dict[str, bytes], frozenset[str]] | None = None
     stored: dict[str, object] = field(default_factory=dict)  # document file name -> entry written
     persist: bool = True  # False: keep between builds in memory only (a long-running serve)
@@ -199,6 +200,7 @@ class BuildCache:
                 stale.append(page)
             else:
                 files[page.path] = data
+        self.reused_paths = set(files)
         files.update(render_pages(env, site, stale))
         self.rendered, self.reused = len(stale), len(pages) - len(stale)
         return {page.path: files[page.path] for page in pages}

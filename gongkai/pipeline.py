@@ -158,7 +158,7 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
         staging = staging_dir(paths.out)
         try:
             with result.stage("write"):
-                write_tree(staging, result.files)
+                write_tree(staging, result.files, paths.out, cache.reused_paths if cache else ())
                 swap_into_place(staging, paths.out)
             if cache:
                 cache.save(paths.out, result.files)

@@ -15,7 +15,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import Container, Iterator
 
 try:
     import fcntl
@@ -142,11 +142,26 @@ def clean_stale(out: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def write_tree(root: Path, files: dict[str, bytes]) -> None:
+def write_tree(root: Path, files: dict[str, bytes], live: Path | None = None, unchanged: Container[str] = ()) -> None:
+    """Write every file below root. Files in `unchanged` are the live site's files as they are
+    (the cache checked them): hard-linked from `live` instead of written again, which is much
+    cheaper for a rebuild; a file that cannot be linked is written."""
+    made: set[str] = set()
+    base = os.fspath(root)
     for path in sorted(files):
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(files[path])
+        folder = path.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(os.path.join(base, folder), exist_ok=True)
+            made.add(folder)
+        target = os.path.join(base, path)
+        if live is not None and path in unchanged:
+            try:
+                os.link(os.path.join(live, path), target)
+                continue
+            except OSError:
+                pass
+        with open(target, "wb") as stream:
+            stream.write(files[path])
 
 
 _RENAME_EXCHANGE = 2
