@@ -8,15 +8,19 @@ silently accepted, and every value keeps its line and column for error messages.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
-from dataclasses import dataclass, field
+import sys
+from array import array
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import ContentError, Problem, short_value
+from .parallel import forked_map
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -29,26 +33,93 @@ ParsedMemo = dict[tuple[str, bytes], "Document"]  # (file, hash of its bytes) ->
 class YamlNumber(str):
     """A number as written in YAML: kept as its text so amounts stay exact and codes keep zeros."""
 
+    __slots__ = ()  # no per-number __dict__: a provincial tree holds hundreds of thousands
 
-@dataclass
+
+# Where each value stood is kept in one flat array of integers per document, five per node:
+# value line, value column, key line, key column (mapping values only) and the slot of the node's
+# first child. A container's children occupy consecutive slots in data order, so a path is
+# located by walking the data itself; no path tuples are stored. This keeps a document's
+# positions at a few bytes per node instead of two dicts of tuples (most of a document's memory).
+_SLOT = 5
+_VALUE_LINE, _VALUE_COLUMN, _KEY_LINE, _KEY_COLUMN, _FIRST_CHILD = range(_SLOT)
+
+
 class Document:
-    """One parsed content file: its data and where each value stood."""
+    """One parsed content file: its data and where each value stood.
 
-    path: Path
-    display: str
-    data: Any
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    `data` must not be changed after parsing: positions are found by walking it (see `where`).
+    """
+
+    __slots__ = ("path", "display", "data", "table")
+
+    def __init__(self, path: Path, display: str, data: Any, table: array | None = None) -> None:
+        self.path, self.display, self.data = path, display, data
+        self.table = array("H") if table is None else table
+
+    def __repr__(self) -> str:
+        return f"Document(path={self.path!r}, display={self.display!r}, data={self.data!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.path, self.display, self.data, self.table) == (other.path, other.display, other.data, other.table)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """The closest known position of a path (its key when `key`), walking up when unknown."""
-        table = self.key_positions if key else self.positions
-        for cut in range(len(path), -1, -1):
-            if path[:cut] in table:
-                return table[path[:cut]]
-            if path[:cut] in self.positions:
-                return self.positions[path[:cut]]
-        return (1, 1)
+        table = self.table
+        if not table:
+            return (1, 1)
+        node, slot, keyed = self.data, 0, False
+        for step in path:
+            if isinstance(node, dict):
+                if not isinstance(step, str) or step not in node:
+                    break
+                ordinal, keyed = list(node).index(step), True
+            elif isinstance(node, list):
+                if not isinstance(step, int) or not 0 <= step < len(node):
+                    break
+                ordinal, keyed = step, False
+            else:
+                break
+            slot = table[_SLOT * slot + _FIRST_CHILD] + ordinal
+            node = node[step]
+        at = _SLOT * slot + (_KEY_LINE if key and keyed else _VALUE_LINE)
+        return (table[at], table[at + 1])
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (_unpickled, (self.path, self.display, self.data, self.table))
+
+    def __setstate__(self, state: object) -> None:
+        # Only a pickle from before the position table calls this (with its two position dicts):
+        # refuse it, so the build cache parses that file again instead of using it.
+        raise TypeError("a Document pickled by an older gongkai")
+
+
+def _unpickled(path: Path, display: str, data: Any, table: array) -> Document:
+    # Unpickled strings are new objects: share them again with every other document's.
+    return Document(path, display, _shared(data), table)
+
+
+def _shared(value: Any) -> Any:
+    if type(value) is str:
+        return _intern(value)
+    if type(value) is dict:
+        return {_intern(key): _shared(item) if type(item) in _REBUILT else item for key, item in value.items()}
+    if type(value) is list:
+        return [_shared(item) if type(item) in _REBUILT else item for item in value]
+    return value
+
+
+_REBUILT = frozenset((str, dict, list))
+
+
+def _packed(table: list[int]) -> array:
+    """The smallest array type that holds every value: most files fit 16 bits, none is capped."""
+    largest = max(table)
+    return array("H" if largest < 1 << 16 else "I" if largest < 1 << 32 else "Q", table)
 
 
 _INT = "tag:yaml.org,2002:int"
@@ -59,61 +130,83 @@ _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_TEXT_TAGS = frozenset((_STR, _TIMESTAMP))
+_NUMBER_TAGS = frozenset((_INT, _FLOAT))
+_ScalarNode, _MappingNode = yaml.ScalarNode, yaml.MappingNode
+# Keys and many values (indicator levels, units, 依据 kinds) repeat in every file: one copy each.
+_intern = sys.intern
 
 
 class _Builder:
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
+    def __init__(self, display: str) -> None:
+        self.display = display
         self.seen: set[int] = set()
         self.problems: list[Problem] = []
+        self.table: list[int] = [0] * _SLOT  # the root's slot
 
     def problem(self, code: str, node: yaml.Node, detail: str, value: object = None) -> None:
         mark = node.start_mark
         shown = None if value is None else short_value(value)
-        found = Problem(code, self.doc.display, mark.line + 1, mark.column + 1, detail, shown)
+        found = Problem(code, self.display, mark.line + 1, mark.column + 1, detail, shown)
         if found not in self.problems:  # one alias used 27 times is one problem to fix
             self.problems.append(found)
 
-    def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if len(path) > MAX_DEPTH:
+    def build(self, node: yaml.Node, depth: int, slot: int) -> Any:
+        mark, at = node.start_mark, _SLOT * slot
+        self.table[at] = mark.line + 1
+        self.table[at + 1] = mark.column + 1
+        if depth > MAX_DEPTH:
             self.problem("E007", node, f"超过 {MAX_DEPTH} 层")
             return None
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            if id(node) in self.seen:
-                self.problem("E004", node, "同一内容被别名（*）重复引用")
-                return None
-            self.seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            return self.build_mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                self.problem("E004", node, f"不支持的标签 {node.tag}")
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self.build_scalar(node)
+        if isinstance(node, _ScalarNode):
+            return self.build_scalar(node)
+        if id(node) in self.seen:
+            self.problem("E004", node, "同一内容被别名（*）重复引用")
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, _MappingNode):
+            return self.build_mapping(node, depth, at)
+        if node.tag != _SEQ:
+            self.problem("E004", node, f"不支持的标签 {node.tag}")
+        first = self.children(at, len(node.value))
+        build = self.build
+        return [build(item, depth + 1, first + i) for i, item in enumerate(node.value)]
 
-    def build_mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
+    def children(self, at: int, count: int) -> int:
+        """Reserve consecutive slots for a container's children; the first one's number."""
+        first = len(self.table) // _SLOT
+        self.table[at + _FIRST_CHILD] = first
+        self.table.extend([0] * (_SLOT * count))
+        return first
+
+    def build_mapping(self, node: yaml.MappingNode, depth: int, at: int) -> dict[str, Any]:
         if node.tag != _MAP:
             self.problem("E004", node, f"不支持的标签 {node.tag}")
         result: dict[str, Any] = {}
+        first = self.children(at, len(node.value))
+        table, build, build_scalar = self.table, self.build, self.build_scalar
         for key_node, value_node in node.value:
-            key = self.build_scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str) or key_node.tag == "tag:yaml.org,2002:merge":
+            key = build_scalar(key_node) if isinstance(key_node, _ScalarNode) else None
+            if not isinstance(key, str) or key_node.tag == _MERGE:
                 self.problem("E004" if key == "<<" else "E012", key_node, "键必须是文字", key)
                 continue
-            key = key.strip()
+            key = _intern(key.strip())
             if key in result:
                 self.problem("E003", key_node, f"键“{key}”已在前面出现过", key)
                 continue
-            self.doc.key_positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, path + (key,))
+            child = first + len(result)  # the key's place in the dict: where() counts on it
+            mark = key_node.start_mark
+            table[_SLOT * child + _KEY_LINE] = mark.line + 1
+            table[_SLOT * child + _KEY_COLUMN] = mark.column + 1
+            result[key] = build(value_node, depth + 1, child)
         return result
 
     def build_scalar(self, node: yaml.ScalarNode) -> Any:
         tag, raw = node.tag, node.value
-        if tag in (_STR, _TIMESTAMP):
-            return raw
-        if tag in (_INT, _FLOAT):
+        if tag in _TEXT_TAGS:
+            return _intern(raw)
+        if tag in _NUMBER_TAGS:
             return YamlNumber(raw)
         if tag == _BOOL:
             # YAML 1.1 also reads yes/no/on/off as booleans; only true/false are unambiguous.
@@ -145,7 +238,6 @@ def _looks_gbk(raw: bytes) -> bool:
 
 def parse_text(text: str, path: Path, display: str) -> Document:
     """Parse one YAML text into a Document, or raise ContentError with every problem found."""
-    doc = Document(path=path, display=display, data=None)
     try:
         node = yaml.compose(text, Loader=_loader_for(text))
     except yaml.reader.ReaderError as exc:
@@ -161,16 +253,16 @@ def parse_text(text: str, path: Path, display: str) -> Document:
         raise ContentError([Problem("E007", display, 0, 0, "文件嵌套层级过深，无法解析")]) from None
     if node is None:
         raise ContentError([Problem("E008", display, 1, 1, "文件没有内容")])
-    builder = _Builder(doc)
+    builder = _Builder(display)
     try:
-        doc.data = builder.build(node, ())
+        data = builder.build(node, 0, 0)
     except RecursionError:
         raise ContentError([Problem("E007", display, 0, 0, "文件嵌套层级过深，无法解析")]) from None
     if builder.problems:
         raise ContentError(builder.problems)
-    if not isinstance(doc.data, dict):
+    if not isinstance(data, dict):
         raise ContentError([Problem("E008", display, 1, 1, "顶层应是“键: 值”的表")])
-    return doc
+    return Document(path, display, data, _packed(builder.table))
 
 
 # libyaml's composer recurses in C: a few tens of thousands of nested `[` or `- ` overflow the
@@ -233,24 +325,33 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
 
 def read_document(path: Path, root: Path, parsed: ParsedMemo | None = None) -> Document:
     """Read one content file from inside `root`, refusing links out of it and oversized files."""
+    display, raw = _checked_bytes(path, root, root.resolve())
+    if parsed is None:
+        return parse_text(decode(raw, display), path, display)
+    # A file whose bytes are unchanged parses to the same Document: reuse it (see cache.py).
+    key = _memo_key(path, raw)
+    if key not in parsed:
+        parsed[key] = parse_text(decode(raw, display), path, display)
+    return parsed[key]
+
+
+def _checked_bytes(path: Path, root: Path, inside: Path) -> tuple[str, bytes]:
+    """A content file's name as shown and its bytes; `inside` is root resolved."""
     display = _display_path(path, root)
     try:
         resolved = path.resolve()
     except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
         raise ContentError([Problem("E006", display, 0, 0, "它是指向自身的循环链接")]) from None
-    if not resolved.is_relative_to(root.resolve()):
+    if not resolved.is_relative_to(inside):
         raise ContentError([Problem("E006", display, 0, 0, f"它指向 {resolved}")])
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ContentError([Problem("E005", display, 0, 0, f"大小为 {size} 字节，上限为 {MAX_FILE_BYTES} 字节")])
-    raw = path.read_bytes()
-    if parsed is None:
-        return parse_text(decode(raw, display), path, display)
-    # A file whose bytes are unchanged parses to the same Document: reuse it (see cache.py).
-    key = (str(path), hashlib.blake2b(raw, digest_size=16).digest())
-    if key not in parsed:
-        parsed[key] = parse_text(decode(raw, display), path, display)
-    return parsed[key]
+    return display, path.read_bytes()
+
+
+def _memo_key(path: Path, raw: bytes) -> tuple[str, bytes]:
+    return (str(path), hashlib.blake2b(raw, digest_size=16).digest())
 
 
 def _display_path(path: Path, root: Path) -> str:
@@ -282,17 +383,54 @@ def _linked_folders_out(root: Path) -> list[Problem]:
     return found
 
 
-def load_tree(root: Path, parsed: ParsedMemo | None = None) -> list[Document]:
-    """Parse every content file below root; collect the problems of all files before failing."""
-    docs: list[Document] = []
+# What reading one file gave: its memo key (None without a memo) and its Document, its
+# problems, or None when the memo already holds its Document.
+Outcome = tuple[tuple[str, bytes] | None, "Document | list[Problem] | None"]
+CHUNK_FILES = 64  # files per task when parsing across processes
+
+
+def load_tree(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = None) -> list[Document]:
+    """Parse every content file below root; collect the problems of all files before failing.
+
+    Large trees are parsed by forked processes (GONGKAI_JOBS, else one per core, as for
+    rendering); documents and problems come back in file order, the same as with one process."""
+    from .render import render_jobs  # here: render imports the later stages, which import this one
+
     problems: list[Problem] = list(_linked_folders_out(root))
-    for path in discover(root):
-        try:
-            docs.append(read_document(path, root, parsed))
-        except ContentError as exc:
-            problems.extend(exc.problems)
-        except OSError as exc:
-            problems.append(Problem("E001", _display_path(path, root), 0, 0, os.strerror(exc.errno or 0) or str(exc)))
+    paths, inside = discover(root), root.resolve()
+    known = None if parsed is None else parsed.keys()
+
+    def read_chunk(index: int) -> list[Outcome]:
+        return [_read_outcome(path, root, inside, known) for path in paths[index * CHUNK_FILES:(index + 1) * CHUNK_FILES]]
+
+    # A daemonic process (a worker of another stage) may not start processes of its own.
+    workers = 1 if multiprocessing.current_process().daemon else render_jobs(len(paths), jobs)
+    chunks = forked_map(read_chunk, -(-len(paths) // CHUNK_FILES), workers)
+    docs: list[Document] = []
+    for key, result in (outcome for chunk in chunks for outcome in chunk):
+        if isinstance(result, list):
+            problems.extend(result)
+            continue
+        if result is None:  # unchanged since the memo's parse: its very Document
+            result = parsed[key]  # type: ignore[index]
+        elif parsed is not None and key is not None:
+            parsed[key] = result
+        docs.append(result)
     if problems:
         raise ContentError(problems)
     return docs
+
+
+def _read_outcome(path: Path, root: Path, inside: Path, known: Container[tuple[str, bytes]] | None) -> Outcome:
+    """One file read and parsed, as plain data that can travel back from a worker process; a file
+    whose key is `known` is only read (the caller's memo holds its Document: see cache.py)."""
+    try:
+        display, raw = _checked_bytes(path, root, inside)
+        key = None if known is None else _memo_key(path, raw)
+        if key is not None and key in known:
+            return key, None
+        return key, parse_text(decode(raw, display), path, display)
+    except ContentError as exc:
+        return None, exc.problems
+    except OSError as exc:
+        return None, [Problem("E001", _display_path(path, root), 0, 0, os.strerror(exc.errno or 0) or str(exc))]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pickle
+
 import pytest
 
 from gongkai.errors import ContentError
-from gongkai.load import YamlNumber, decode, load_tree, parse_text
+from gongkai.load import Document, YamlNumber, decode, load_tree, parse_text
 
 
 def parse(text: str):
@@ -24,8 +26,46 @@ def test_numbers_keep_their_text_and_positions_are_recorded() -> None:
     doc = parse("资金:\n  总额: 50000.00\n部门编码: 0308\n")
     assert doc.data["资金"]["总额"] == "50000.00" and isinstance(doc.data["资金"]["总额"], YamlNumber)
     assert doc.data["部门编码"] == "0308"
-    assert doc.positions[("资金", "总额")] == (2, 7)
-    assert doc.key_positions[("部门编码",)] == (3, 1)
+    assert doc.where(("资金", "总额")) == (2, 7)
+    assert doc.where(("部门编码",), key=True) == (3, 1)
+
+
+NESTED = "# 注释\n名称: x\n资金:\n  总额: 5\n指标:\n  - 一级指标: 产出\n    三级指标:   数量\n  - [a,  b]\n"
+
+
+def test_where_finds_values_keys_and_list_items() -> None:
+    doc = parse(NESTED)
+    assert doc.where(()) == (2, 1)
+    assert doc.where(("资金",)) == (4, 3) and doc.where(("资金",), key=True) == (3, 1)
+    assert doc.where(("指标", 0, "三级指标")) == (7, 13) and doc.where(("指标", 0, "三级指标"), key=True) == (7, 5)
+    assert doc.where(("指标", 1, 1)) == (8, 10)
+    # A list item has no key: its own position stands for it.
+    assert doc.where(("指标", 1), key=True) == doc.where(("指标", 1)) == (8, 5)
+
+
+def test_where_walks_up_to_the_closest_known_value() -> None:
+    doc = parse(NESTED)
+    assert doc.where(("资金", "其他资金")) == (4, 3)
+    assert doc.where(("资金", "其他资金"), key=True) == (3, 1)  # the parent's key, as it was
+    assert doc.where(("指标", 5, "x")) == doc.where(("指标",)) == (6, 3)
+    assert doc.where(("指标", -1)) == (6, 3) and doc.where(("名称", 0)) == (2, 5)
+    assert doc.where(("没有",), key=True) == (2, 1)
+    assert Document(Path("x.yml"), "x.yml", {}).where(("a",)) == (1, 1)
+
+
+def test_positions_beyond_16_bits_are_kept() -> None:
+    text = "a: 1\n" + "\n" * 70_000 + "b:\n  c: " + " " * 70_000 + "x\n"
+    doc = parse(text)
+    assert doc.where(("b", "c")) == (70_003, 70_006)
+    assert doc.where(("b",), key=True) == (70_002, 1)
+
+
+def test_a_document_survives_pickling_with_its_positions() -> None:
+    doc = parse(NESTED)
+    again = pickle.loads(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == doc and again.data == doc.data
+    assert again.where(("指标", 0, "三级指标"), key=True) == (7, 5)
+    assert type(again.data["资金"]["总额"]) is YamlNumber
 
 
 def test_only_true_and_false_are_booleans() -> None:
@@ -80,3 +120,37 @@ def test_all_files_are_reported_together(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as caught:
         load_tree(tmp_path)
     assert sorted(p.file.rsplit("/", 1)[-1] for p in caught.value.problems) == ["a.yml", "b.yml"]
+
+
+def _problem_lines(root: Path, jobs: int) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_tree(root, jobs=jobs)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_parsing_across_processes_gives_the_same_documents_and_problems_in_order(tmp_path: Path) -> None:
+    for i in range(420):  # above the size from which several processes are used
+        folder = tmp_path / "2025" / f"d{i % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"p{i:03}.yml").write_text(f"项目名称: 项目{i}\n资金:\n  总额: {i}.50\n指标:\n  - 一级指标: 产出指标\n    指标值: ≥{i}%\n", encoding="utf-8")
+    one, two = load_tree(tmp_path, jobs=1), load_tree(tmp_path, jobs=2)
+    assert [d.display for d in two] == [d.display for d in one] and len(one) == 420
+    assert all(a == b for a, b in zip(one, two))
+    assert [d.where(("指标", 0, "指标值"), key=True) for d in two] == [(6, 5)] * 420
+
+    (tmp_path / "2025" / "d3" / "p010.yml").write_text("a: 1\na: 2\n", encoding="utf-8")
+    (tmp_path / "2025" / "d1" / "p400.yml").write_text("a: [\n", encoding="utf-8")
+    (tmp_path / "2025" / "d5" / "p005.yml").write_text("a: !x 1\nb: &y [1]\nc: *y\n", encoding="utf-8")
+    assert _problem_lines(tmp_path, 2) == _problem_lines(tmp_path, 1)
+    assert len(_problem_lines(tmp_path, 2)) == 4
+
+
+def test_unchanged_files_keep_their_memo_documents_across_processes(tmp_path: Path) -> None:
+    for i in range(420):
+        (tmp_path / f"p{i:03}.yml").write_text(f"项目名称: 项目{i}\n", encoding="utf-8")
+    parsed: dict = {}
+    first = load_tree(tmp_path, parsed, jobs=2)
+    (tmp_path / "p007.yml").write_text("项目名称: 改过\n", encoding="utf-8")
+    second = load_tree(tmp_path, parsed, jobs=2)
+    assert [a is b for a, b in zip(first, second)].count(False) == 1
+    assert second[7].data == {"项目名称": "改过"} and len(parsed) == 421
