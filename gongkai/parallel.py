@@ -7,6 +7,7 @@ so nothing is pickled on the way in, and only the results come back.
 from __future__ import annotations
 
 import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Callable, Generic, TypeVar
 
@@ -27,8 +28,10 @@ def forked_map(task: Callable[[int], T], count: int, workers: int) -> list[T]:
     global _task
     _task = task
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_run, range(count), chunksize=1)  # type: ignore[return-value]
+        # concurrent.futures, not multiprocessing.Pool: a worker killed (out of memory, a signal)
+        # fails the build with BrokenProcessPool instead of leaving it waiting for ever.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_run, range(count)))  # type: ignore[arg-type]
     finally:
         _task = None
 
