@@ -5,20 +5,19 @@ Files: beside each project page project.csv / indicators.csv / project.xlsx / pr
 beside each department page projects.csv / indicators.csv / department.xlsx / department.json;
 data/<year>/ projects.csv / indicators.csv / year.xlsx / year.json; data/ the whole site as
 projects.csv / indicators.csv / departments.csv / site.xlsx / site.json and datapackage.json.
-XLSX files are byte-identical between builds: fixed document dates and zip member times.
+Every row is encoded once (a CSV line, a sheet row) and every project's JSON serialised once; the
+department, year and site files join those, so each level costs a join, not a re-encoding.
+XLSX files come from gongkai/xlsx.py and are byte-identical between builds.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime
-import io
 import json
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
-import xlsxwriter
-
+from . import xlsx
 from .formatting import spreadsheet_text
 from .model import Amount
 from .parallel import forked_map
@@ -68,36 +67,6 @@ def indicator_rows(project: PublicProject, dept: PublicDepartment, base_url: str
             }
 
 
-def to_csv(columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows({k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, Amount):
-        return {"元": f"{value.yuan.quantize(Decimal('0.01')):f}", "原单位": value.unit, "原单位金额": f"{value.in_unit.normalize():f}"}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return {k: _jsonable(getattr(value, k)) for k in value.__dataclass_fields__}
-    return value
-
-
-def project_json(project: PublicProject) -> dict[str, Any]:
-    data = _jsonable(project)
-    data["path"] = project.path
-    return data
-
-
-def to_json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
 def department_row(dept: PublicDepartment, base_url: str) -> dict[str, str]:
     return {
         "年度": str(dept.year), "部门": dept.name, "部门简称": dept.short_name or "", "部门编码": dept.code or "",
@@ -107,55 +76,9 @@ def department_row(dept: PublicDepartment, base_url: str) -> dict[str, str]:
     }
 
 
-# ---- XLSX ------------------------------------------------------------------------------------
-
 INTEGER_COLUMNS = frozenset({"年度", "项目数"})
 NUMBER_COLUMNS = frozenset({"总额", "财政拨款", "财政专户拨款", "其他资金", "总额（元）", "数值", "项目支出合计",
                             "项目支出合计（元）", "涉密项目合计（元）"})
-FIXED_TIME = datetime.datetime(2000, 1, 1)  # XLSX document dates: fixed, so builds are byte-identical
-
-
-def _cell(column: str, value: str) -> object:
-    """Numbers as numbers (a spreadsheet can sum them), everything else as text."""
-    if value == "":
-        return None
-    if column in INTEGER_COLUMNS:
-        return int(value)
-    if column in NUMBER_COLUMNS:
-        return Decimal(value)
-    return value
-
-
-def to_xlsx(sheets: list[tuple[str, tuple[str, ...], list[dict[str, str]]]]) -> bytes:
-    """A workbook with one sheet per table, header row bold and frozen.
-
-    XlsxWriter, in memory: several times faster than openpyxl (one workbook per project adds up),
-    fixed zip member times, and strings are always written as text, never as formulas or links.
-    """
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_urls": False, "strings_to_numbers": False})
-    workbook.set_properties({"author": "gongkai", "created": FIXED_TIME})
-    bold = workbook.add_format({"bold": True})
-    for title, columns, rows in sheets:
-        sheet = workbook.add_worksheet(title)
-        sheet.freeze_panes(1, 0)
-        for j, column in enumerate(columns):
-            sheet.write_string(0, j, column, bold)
-        for i, row in enumerate(rows, 1):
-            for j, column in enumerate(columns):
-                value = _cell(column, row.get(column, ""))
-                if isinstance(value, str):
-                    sheet.write_string(i, j, value)
-                elif value is not None:
-                    sheet.write_number(i, j, float(value))
-    workbook.close()
-    return buffer.getvalue()
-
-
-def _tables(departments: list[dict[str, str]], projects: list[dict[str, str]], indicators: list[dict[str, str]]):
-    sheets = [("部门", DEPARTMENT_COLUMNS, departments)] if departments else []
-    return sheets + [("项目", PROJECT_COLUMNS, projects), ("指标", INDICATOR_COLUMNS, indicators)]
 
 
 # ---- Data Package ----------------------------------------------------------------------------
@@ -202,63 +125,193 @@ def datapackage(title: str) -> dict[str, Any]:
     }
 
 
+# ---- Encoded rows: each row is turned into CSV and XLSX text once, for every file that holds it ----
+
+# The first characters after which spreadsheet_text may add its apostrophe (tests/test_exports.py
+# checks every character against it): the other cells skip the call, most of the CSV's cost.
+FORMULA_TRIGGERS = frozenset("=@+-\t\r")
+
+
+class Encoded(NamedTuple):
+    year: str  # the row's 年度, for the per-year files
+    csv: str  # one CSV line, CRLF included
+    xlsx: bytes  # one <row> of sheet XML (gongkai.xlsx.Layout.row)
+
+
+class Table:
+    """A table's columns, with each row encoded once for CSV and once for XLSX."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        self.columns = columns
+        self.layout = xlsx.layout(columns, [_kind(c) for c in columns])
+        self.csv_header = _csv_lines([columns])[0]
+        self._year = columns.index("年度")
+
+    def encode(self, rows: Iterable[dict[str, str]]) -> list[Encoded]:
+        values = [[row[c] for c in self.columns] for row in rows]
+        lines = _csv_lines([[spreadsheet_text(v) if v[:1] in FORMULA_TRIGGERS else v for v in row] for row in values])
+        if len(lines) != len(values):
+            raise RuntimeError("csv.writer no longer writes once per row: the exports would pair rows wrongly")
+        return [Encoded(row[self._year], line, self.layout.row(row)) for row, line in zip(values, lines)]
+
+    def csv(self, rows: list[Encoded]) -> bytes:
+        """UTF-8 with a BOM (Excel reads it as UTF-8 then), CRLF line ends."""
+        return ("\ufeff" + self.csv_header + "".join([r.csv for r in rows])).encode("utf-8")
+
+
+def _kind(column: str) -> str:
+    """Numbers as numbers (a spreadsheet can sum them), everything else as text."""
+    if column in INTEGER_COLUMNS:
+        return xlsx.INTEGER
+    return xlsx.NUMBER if column in NUMBER_COLUMNS else xlsx.TEXT
+
+
+class _Lines:
+    """A file for csv.writer that keeps each row's line apart (the writer writes once per row)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
+
+
+def _csv_lines(rows: Iterable[Iterable[str]]) -> list[str]:
+    lines: list[str] = []
+    csv.writer(_Lines(lines), lineterminator="\r\n").writerows(rows)
+    return lines
+
+
+DEPARTMENTS, PROJECTS, INDICATORS = Table(DEPARTMENT_COLUMNS), Table(PROJECT_COLUMNS), Table(INDICATOR_COLUMNS)
+
+
+def _workbook(departments: list[Encoded], projects: list[Encoded], indicators: list[Encoded]) -> bytes:
+    sheets = [("部门", DEPARTMENTS.layout, [r.xlsx for r in departments])] if departments else []
+    return xlsx.workbook(sheets + [("项目", PROJECTS.layout, [r.xlsx for r in projects]),
+                                   ("指标", INDICATORS.layout, [r.xlsx for r in indicators])])
+
+
+# ---- JSON: each project serialised once, its text spliced into the department, year and site files ----
+
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
+def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values: checked first, the export of a large site is ~10⁶ of them
+        return value
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, Amount):
+        return {"元": f"{value.yuan.quantize(Decimal('0.01')):f}", "原单位": value.unit, "原单位金额": f"{value.in_unit.normalize():f}"}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _jsonable(getattr(value, k)) for k in value.__dataclass_fields__}
+    return value
+
+
+def project_json(project: PublicProject) -> dict[str, Any]:
+    data = _jsonable(project)
+    data["path"] = project.path
+    return data
+
+
+def json_text(data: Any) -> str:
+    """Compact JSON. With these separators a dump of an object is its members' dumps joined, which
+    is what lets _object_text splice already serialised parts and still give the same bytes."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def to_json(data: Any) -> bytes:
+    return (json_text(data) + "\n").encode("utf-8")
+
+
+def _object_text(members: list[tuple[str, str]]) -> str:
+    """json_text of an object whose member values are given already serialised."""
+    return "{" + ",".join(f"{json_text(key)}:{value}" for key, value in members) + "}"
+
+
+def _array_text(items: list[str]) -> str:
+    return "[" + ",".join(items) + "]"
+
+
+def department_json_text(dept: PublicDepartment, project_texts: list[str]) -> str:
+    """department.json (without its final newline), given json_text(project_json(p)) of its projects."""
+    members = [(k, json_text(_jsonable(getattr(dept, k)))) for k in dept.__dataclass_fields__ if k not in ("projects", "units")]
+    units = [{"name": u.name, "code": u.code, "total": _jsonable(u.total), "projects": [p.path for p in u.projects]} for u in dept.units]
+    members += [("units", json_text(units)), ("projects", _array_text(project_texts)), ("path", json_text(dept.path))]
+    return _object_text(members)
+
+
+# ---- Files ----------------------------------------------------------------------------------
+
+class _DepartmentExport(NamedTuple):
+    """What a worker sends back: the department's own files, and its encoded rows and JSON for
+    the year and site files, so the parent only joins."""
+    files: dict[str, bytes]
+    department: Encoded
+    projects: list[Encoded]
+    indicators: list[Encoded]
+    json: str
+
+
 def exports(public: PublicSite, base_url: str, title: str = "预算绩效目标公开") -> dict[str, bytes]:
     """Per project, per department, per year and whole-site files under data/ and beside pages."""
     files: dict[str, bytes] = {}
-    all_departments: list[dict[str, str]] = []
-    all_projects: list[dict[str, str]] = []
-    all_indicators: list[dict[str, str]] = []
-    for dept, dept_files in zip(public.departments, _all_department_files(public, base_url)):
-        files.update(dept_files)
-        all_departments.append(department_row(dept, base_url))
-        all_projects += [project_row(p, dept, base_url) for p in dept.projects]
-        all_indicators += [r for p in dept.projects for r in indicator_rows(p, dept, base_url)]
+    parts = _all_department_exports(public, base_url)
+    for part in parts:
+        files.update(part.files)
+    all_departments = [part.department for part in parts]
+    all_projects = [row for part in parts for row in part.projects]
+    all_indicators = [row for part in parts for row in part.indicators]
     for year in public.years:
         y = str(year)
-        departments = [r for r in all_departments if r["年度"] == y]
-        projects = [r for r in all_projects if r["年度"] == y]
-        indicators = [r for r in all_indicators if r["年度"] == y]
-        files[f"data/{year}/projects.csv"] = to_csv(PROJECT_COLUMNS, projects)
-        files[f"data/{year}/indicators.csv"] = to_csv(INDICATOR_COLUMNS, indicators)
-        files[f"data/{year}/year.xlsx"] = to_xlsx(_tables(departments, projects, indicators))
-        files[f"data/{year}/year.json"] = to_json({"year": year, "departments": [_department_json(d) for d in public.departments if d.year == year]})
-    files["data/departments.csv"] = to_csv(DEPARTMENT_COLUMNS, all_departments)
-    files["data/projects.csv"] = to_csv(PROJECT_COLUMNS, all_projects)
-    files["data/indicators.csv"] = to_csv(INDICATOR_COLUMNS, all_indicators)
-    files["data/site.xlsx"] = to_xlsx(_tables(all_departments, all_projects, all_indicators))
-    files["data/site.json"] = to_json({"departments": [_department_json(d) for d in public.departments]})
+        departments = [r for r in all_departments if r.year == y]
+        projects = [r for r in all_projects if r.year == y]
+        indicators = [r for r in all_indicators if r.year == y]
+        files[f"data/{year}/projects.csv"] = PROJECTS.csv(projects)
+        files[f"data/{year}/indicators.csv"] = INDICATORS.csv(indicators)
+        files[f"data/{year}/year.xlsx"] = _workbook(departments, projects, indicators)
+        texts = [part.json for dept, part in zip(public.departments, parts) if dept.year == year]
+        files[f"data/{year}/year.json"] = _json_file(_object_text([("year", json_text(year)), ("departments", _array_text(texts))]))
+    files["data/departments.csv"] = DEPARTMENTS.csv(all_departments)
+    files["data/projects.csv"] = PROJECTS.csv(all_projects)
+    files["data/indicators.csv"] = INDICATORS.csv(all_indicators)
+    files["data/site.xlsx"] = _workbook(all_departments, all_projects, all_indicators)
+    files["data/site.json"] = _json_file(_object_text([("departments", _array_text([part.json for part in parts]))]))
     files["data/datapackage.json"] = to_json(datapackage(title))
     return files
 
 
-def _all_department_files(public: PublicSite, base_url: str) -> list[dict[str, bytes]]:
-    """Each department's files, in department order; across cores when the site is large."""
+def _json_file(text: str) -> bytes:
+    return (text + "\n").encode("utf-8")
+
+
+def _all_department_exports(public: PublicSite, base_url: str) -> list[_DepartmentExport]:
+    """Each department's files and rows, in department order; across cores when the site is large."""
     from .render import render_jobs
     departments = public.departments
     workers = render_jobs(sum(len(d.projects) for d in departments)) if len(departments) > 1 else 1
-    return forked_map(lambda i: _department_files(departments[i], base_url), len(departments), workers)
+    return forked_map(lambda i: _department_export(departments[i], base_url), len(departments), workers)
 
 
-def _department_files(dept: PublicDepartment, base_url: str) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    rows = [project_row(p, dept, base_url) for p in dept.projects]
-    indicators = [r for p in dept.projects for r in indicator_rows(p, dept, base_url)]
-    files[f"{dept.path}projects.csv"] = to_csv(PROJECT_COLUMNS, rows)
-    files[f"{dept.path}indicators.csv"] = to_csv(INDICATOR_COLUMNS, indicators)
-    files[f"{dept.path}department.json"] = to_json(_department_json(dept))
-    files[f"{dept.path}department.xlsx"] = to_xlsx(_tables([department_row(dept, base_url)], rows, indicators))
-    for project, row in zip(dept.projects, rows):
-        own = list(indicator_rows(project, dept, base_url))
-        files[f"{project.path}project.json"] = to_json(project_json(project))
-        files[f"{project.path}project.csv"] = to_csv(PROJECT_COLUMNS, [row])
-        files[f"{project.path}indicators.csv"] = to_csv(INDICATOR_COLUMNS, own)
-        files[f"{project.path}project.xlsx"] = to_xlsx(_tables([], [row], own))
-    return files
-
-
-def _department_json(dept: PublicDepartment) -> dict[str, Any]:
-    data = {k: _jsonable(getattr(dept, k)) for k in dept.__dataclass_fields__ if k not in ("projects", "units")}
-    data["units"] = [{"name": u.name, "code": u.code, "total": _jsonable(u.total), "projects": [p.path for p in u.projects]} for u in dept.units]
-    data["projects"] = [project_json(p) for p in dept.projects]
-    data["path"] = dept.path
-    return data
+def _department_export(dept: PublicDepartment, base_url: str) -> _DepartmentExport:
+    project_files: dict[str, bytes] = {}
+    projects: list[Encoded] = []
+    indicators: list[Encoded] = []
+    texts: list[str] = []
+    for project in dept.projects:
+        (row,) = PROJECTS.encode([project_row(project, dept, base_url)])
+        own = INDICATORS.encode(indicator_rows(project, dept, base_url))
+        text = json_text(project_json(project))
+        project_files[f"{project.path}project.json"] = _json_file(text)
+        project_files[f"{project.path}project.csv"] = PROJECTS.csv([row])
+        project_files[f"{project.path}indicators.csv"] = INDICATORS.csv(own)
+        project_files[f"{project.path}project.xlsx"] = _workbook([], [row], own)
+        projects.append(row)
+        indicators += own
+        texts.append(text)
+    (department,) = DEPARTMENTS.encode([department_row(dept, base_url)])
+    dept_text = department_json_text(dept, texts)
+    files = {f"{dept.path}projects.csv": PROJECTS.csv(projects), f"{dept.path}indicators.csv": INDICATORS.csv(indicators),
+             f"{dept.path}department.json": _json_file(dept_text),
+             f"{dept.path}department.xlsx": _workbook([department], projects, indicators)}
+    files.update(project_files)
+    return _DepartmentExport(files, department, projects, indicators, dept_text)

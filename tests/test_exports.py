@@ -15,7 +15,10 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, example_paths
-from gongkai.pipeline import build
+from gongkai import exports as ex
+from gongkai import xlsx
+from gongkai.formatting import spreadsheet_text
+from gongkai.pipeline import build, check
 
 SECRET = "样例涉密内容"
 
@@ -155,3 +158,184 @@ def test_two_builds_are_byte_identical(example_site: Path, tmp_path: Path) -> No
     assert sorted(first) == sorted(second)
     differ = [name for name in first if first[name] != second[name]]
     assert differ == []
+
+
+# ---- The fast encoders give what the straightforward ones gave ----------------------------------
+
+@pytest.fixture(scope="module")
+def example_model(tmp_path_factory: pytest.TempPathFactory):
+    result = check(example_paths(tmp_path_factory.mktemp("model") / "site"))
+    assert result.public is not None and result.config is not None
+    return result.public, result.config.base_url
+
+
+def dict_writer_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
+    """The CSV as csv.DictWriter writes it, one file at a time (how exports wrote it before issue 7)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({k: spreadsheet_text(v) for k, v in row.items()} for row in rows)
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def model_rows(public, base_url: str):
+    departments = [ex.department_row(d, base_url) for d in public.departments]
+    projects = [ex.project_row(p, d, base_url) for d in public.departments for p in d.projects]
+    indicators = [r for d in public.departments for p in d.projects for r in ex.indicator_rows(p, d, base_url)]
+    return departments, projects, indicators
+
+
+def test_every_csv_is_what_dict_writer_writes(example_model, example_site: Path) -> None:
+    """Rows encoded once and joined per level give the bytes csv.DictWriter gives for each file."""
+    public, base_url = example_model
+    departments, projects, indicators = model_rows(public, base_url)
+    data = example_site / "data"
+    assert (data / "departments.csv").read_bytes() == dict_writer_csv(ex.DEPARTMENT_COLUMNS, departments)
+    assert (data / "projects.csv").read_bytes() == dict_writer_csv(ex.PROJECT_COLUMNS, projects)
+    assert (data / "indicators.csv").read_bytes() == dict_writer_csv(ex.INDICATOR_COLUMNS, indicators)
+    for year in public.years:
+        assert (data / str(year) / "indicators.csv").read_bytes() == dict_writer_csv(
+            ex.INDICATOR_COLUMNS, [r for r in indicators if r["年度"] == str(year)])
+    for dept in public.departments:
+        folder = example_site / dept.path.strip("/")
+        rows = [ex.project_row(p, dept, base_url) for p in dept.projects]
+        assert (folder / "projects.csv").read_bytes() == dict_writer_csv(ex.PROJECT_COLUMNS, rows)
+        for project, row in zip(dept.projects, rows):
+            own = list(ex.indicator_rows(project, dept, base_url))
+            assert (example_site / project.path.strip("/") / "project.csv").read_bytes() == dict_writer_csv(ex.PROJECT_COLUMNS, [row])
+            assert (example_site / project.path.strip("/") / "indicators.csv").read_bytes() == dict_writer_csv(ex.INDICATOR_COLUMNS, own)
+
+
+def test_csv_skips_spreadsheet_text_only_where_it_changes_nothing() -> None:
+    """exports calls spreadsheet_text only for cells starting with a FORMULA_TRIGGERS character:
+    every other first character, whatever follows, must leave the cell as it is."""
+    tails = ("", "1", "a", "=", "+1", "HYPERLINK(\"x\")", "\t", "\n", "%")
+    for code in range(0x10000):
+        first = chr(code)
+        if first in ex.FORMULA_TRIGGERS or 0xD800 <= code <= 0xDFFF:
+            continue
+        for tail in tails:
+            assert spreadsheet_text(first + tail) == first + tail, repr(first + tail)
+    assert all(spreadsheet_text(t + "x") != t + "x" for t in ex.FORMULA_TRIGGERS)
+
+
+def old_department_json(dept) -> dict:
+    """department.json as one dict, dumped in one go (how exports wrote it before issue 7)."""
+    data = {k: ex._jsonable(getattr(dept, k)) for k in dept.__dataclass_fields__ if k not in ("projects", "units")}
+    data["units"] = [{"name": u.name, "code": u.code, "total": ex._jsonable(u.total), "projects": [p.path for p in u.projects]}
+                     for u in dept.units]
+    data["projects"] = [ex.project_json(p) for p in dept.projects]
+    data["path"] = dept.path
+    return data
+
+
+def test_spliced_json_is_the_json_of_the_whole(example_model, example_site: Path) -> None:
+    """Each project is serialised once and its text spliced into the department, year and site
+    files: the same bytes as dumping the whole dict."""
+    public, _ = example_model
+    for dept in public.departments:
+        whole = old_department_json(dept)
+        written = (example_site / dept.path.strip("/") / "department.json").read_bytes()
+        assert written == ex.to_json(whole)
+        assert json.loads(written) == whole
+        for project in dept.projects:
+            assert (example_site / project.path.strip("/") / "project.json").read_bytes() == ex.to_json(ex.project_json(project))
+    for year in public.years:
+        whole = {"year": year, "departments": [old_department_json(d) for d in public.departments if d.year == year]}
+        assert (example_site / "data" / str(year) / "year.json").read_bytes() == ex.to_json(whole)
+    site = {"departments": [old_department_json(d) for d in public.departments]}
+    assert (example_site / "data" / "site.json").read_bytes() == ex.to_json(site)
+    empty = ex.department_json_text(public.departments[0], [])
+    assert json.loads(empty)["projects"] == []
+
+
+# ---- XLSX as a reader sees it -----------------------------------------------------------------
+
+def expected_cell(column: str, value: str) -> object:
+    """What openpyxl read from the XlsxWriter workbooks exports wrote before issue 7: nothing for an
+    empty value, numbers as numbers (int when whole), the rest as the very text."""
+    if value == "":
+        return None
+    if column in ex.INTEGER_COLUMNS:
+        return int(value)
+    if column in ex.NUMBER_COLUMNS:
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+    return value
+
+
+def assert_sheet(sheet, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
+    assert [c.value for c in sheet[1]] == list(columns)
+    assert all(c.font.b for c in sheet[1]) and not any(c.font.b for c in sheet[2])
+    assert sheet.freeze_panes == "A2"
+    got = [[c.value for c in row] for row in sheet.iter_rows(min_row=2, max_col=len(columns))]
+    want = [[expected_cell(c, row[c]) for c in columns] for row in rows]
+    assert got == want
+    types = [[type(v) for v in row] for row in got]
+    assert types == [[type(v) for v in row] for row in want]
+    assert sheet.max_row == len(rows) + 1 and sheet.max_column == len(columns)
+
+
+def test_site_and_project_workbooks_hold_the_tables(example_model, example_site: Path) -> None:
+    public, base_url = example_model
+    departments, projects, indicators = model_rows(public, base_url)
+    site = openpyxl.load_workbook(example_site / "data" / "site.xlsx")
+    assert site.sheetnames == ["部门", "项目", "指标"] and site.active.title == "部门"
+    assert_sheet(site["部门"], ex.DEPARTMENT_COLUMNS, departments)
+    assert_sheet(site["项目"], ex.PROJECT_COLUMNS, projects)
+    assert_sheet(site["指标"], ex.INDICATOR_COLUMNS, indicators)
+    dept = next(d for d in public.departments if d.slug == "yutian-zfw")
+    project = dept.projects[0]
+    book = openpyxl.load_workbook(example_site / project.path.strip("/") / "project.xlsx")
+    assert book.sheetnames == ["项目", "指标"]
+    assert_sheet(book["项目"], ex.PROJECT_COLUMNS, [ex.project_row(project, dept, base_url)])
+    assert_sheet(book["指标"], ex.INDICATOR_COLUMNS, list(ex.indicator_rows(project, dept, base_url)))
+
+
+HARD_TEXT = ["=1+1", "=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "a & b < c > d \"q\" 's'", "  两端空格  ", "第一行\n第二行",
+             "\t制表", "回车\r\n", "控制\x01字符\x1f", "_x0041_ 字面", "非字符\ufffe", "<r><t>rich</t></r>", "😀 表情", "]]>", "x" * 40000]
+# openpyxl shows Excel's _xHHHH_ escapes in inline strings as they are; Excel, WPS and LibreOffice
+# turn them back into the characters (excel_decoded). Text over Excel's limit is cut at it.
+HARD_READ = {"回车\r\n": "回车_x000D_\n", "控制\x01字符\x1f": "控制_x0001_字符_x001F_", "_x0041_ 字面": "_x005F_x0041_ 字面",
+             "非字符\ufffe": "非字符_xFFFE_", "x" * 40000: "x" * 32767}
+
+
+def excel_decoded(text: str) -> str:
+    return re.sub("_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def test_hard_text_stays_text(tmp_path: Path) -> None:
+    """Formulas stay strings, markup stays text (XlsxWriter wrote "<r>…</r>" as raw rich text),
+    characters XML forbids are escaped the way Excel reads them, numbers are typed as before."""
+    layout = xlsx.layout(("文本", "整数", "数"), (xlsx.TEXT, xlsx.INTEGER, xlsx.NUMBER))
+    numbers = [("2025", "0.1"), ("-3", "1E+16"), ("0", "-0.000001"), ("7", "12345678901234567890"), ("1", "3505.90")]
+    rows = [layout.row([text, *numbers[i % len(numbers)]]) for i, text in enumerate(HARD_TEXT)]
+    path = tmp_path / "hard.xlsx"
+    path.write_bytes(xlsx.workbook([("表", layout, rows)]))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert all(b"<f>" not in archive.read(n) for n in archive.namelist())
+    sheet = openpyxl.load_workbook(path)["表"]
+    got = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert [r[0] for r in got] == [HARD_READ.get(t, t) for t in HARD_TEXT]
+    assert [excel_decoded(r[0]) for r in got] == [t[:32767] for t in HARD_TEXT]
+    assert all(c.data_type == "s" for c in sheet["A"][1:])
+    want_numbers = [(2025, 0.1), (-3, 1e16), (0, -1e-06), (7, 1.234567890123457e19), (1, 3505.9)]
+    assert [tuple(r[1:]) for r in got] == [want_numbers[i % len(numbers)] for i in range(len(HARD_TEXT))]
+    assert all(type(r[1]) is int for r in got)
+
+
+def test_a_workbook_is_the_same_bytes_every_time() -> None:
+    layout = xlsx.layout(("文本",), (xlsx.TEXT,))
+    sheets = [("表", layout, [layout.row(["一"]), layout.row(["二"])])]
+    assert xlsx.workbook(sheets) == xlsx.workbook(sheets)
+
+
+def test_empty_values_leave_cells_out_and_bad_numbers_fail() -> None:
+    layout = xlsx.layout(("a", "b"), (xlsx.TEXT, xlsx.NUMBER))
+    assert b"<c " not in layout.row(["", ""])
+    with pytest.raises(ValueError):
+        layout.row(["x", "NaN"])
+    with pytest.raises(ValueError):
+        xlsx.layout(("a",), ("date",))
