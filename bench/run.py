@@ -73,8 +73,8 @@ def _pages_only(paths: "object", cached: bool = False) -> tuple[dict[str, float]
     from gongkai.cache import BuildCache, build_key
     from gongkai.pages import build_pages
     from gongkai.pipeline import check
-    from gongkai.render import environment, render_pages
-    from gongkai.writer import staging_dir, swap_into_place, write_tree
+    from gongkai.render import environment, render_to
+    from gongkai.writer import Output, staging_dir, swap_into_place
     out: Path = paths.out  # type: ignore[attr-defined]
     cache = BuildCache.open(out) if cached else None
     result = check(paths, cache)  # type: ignore[arg-type]
@@ -88,21 +88,22 @@ def _pages_only(paths: "object", cached: bool = False) -> tuple[dict[str, float]
     timings["pages"] = time.perf_counter() - start
     start = time.perf_counter()
     env = environment(paths.templates)  # type: ignore[attr-defined]
+    staging = staging_dir(out)  # as the pipeline does: pages go straight to the staging folder
+    staging.mkdir(parents=True)
+    output = Output(staging)
     if cache:
-        files = cache.render(env, site_info, pages, build_key(paths.templates, paths.config), out)  # type: ignore[attr-defined]
+        cache.render(env, site_info, pages, build_key(paths.templates, paths.config), out, output)  # type: ignore[attr-defined]
     else:
-        files = render_pages(env, site_info, pages)
+        render_to(output, env, site_info, pages)
     timings["render"] = time.perf_counter() - start
     start = time.perf_counter()
-    staging = staging_dir(out)
-    write_tree(staging, files, out, cache.reused_paths if cache else ())
     swap_into_place(staging, out)
     if cache:
-        cache.save(out, files)
+        cache.save(out, output.sizes)
     timings["write"] = time.perf_counter() - start
     if cache:
         timings["rendered"], timings["reused"] = cache.rendered, cache.reused
-    return timings, len(files)
+    return timings, len(output.sizes)
 
 
 # ---- the parent: measuring processes ---------------------------------------------------

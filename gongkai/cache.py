@@ -27,7 +27,7 @@ import pickle
 import sys
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 import jinja2
 
@@ -35,7 +35,8 @@ from .audit import Hit, needles, public_corpus, scan
 from .load import ParsedMemo
 from .pages import Page, SiteInfo
 from .public import PublicSite
-from .render import render_pages
+from .render import render_to
+from .writer import Output
 from .validate import ProjectMemo
 
 _PAGES = Page.__module__
@@ -135,7 +136,6 @@ class BuildCache:
     in_use: list[object] = field(default_factory=list)  # this build's documents, set by the load stage
     rendered: int = 0  # pages rendered (not reused) by the last render(), for reports and tests
     reused: int = 0
-    reused_paths: set[str] = field(default_factory=set)  # pages taken from the live site by the last render()
     audited_next: tuple[dict[str, bytes], frozenset[str]] | None = None
     stored: dict[str, object] = field(default_factory=dict)  # document file name -> entry written
     persist: bool = True  # False: keep between builds in memory only (a long-running serve)
@@ -186,46 +186,50 @@ class BuildCache:
 
     # ---- render ------------------------------------------------------------------------
 
-    def render(self, env: jinja2.Environment, site: SiteInfo, pages: list[Page], key: bytes, out: Path) -> dict[str, bytes]:
-        """Every page's bytes, rendering only pages whose fingerprint changed since the last build."""
+    def render(self, env: jinja2.Environment, site: SiteInfo, pages: list[Page], key: bytes, out: Path, output: Output) -> None:
+        """Every page into the output, rendering only pages whose fingerprint changed since the
+        last build; the others are the live site's files (hard-linked when staging on disk)."""
         printer = Fingerprinter()
         site_digest = printer.digest(site)
         self.fingerprints = {page.path: printer.page(key, site_digest, page) for page in pages}
-        files: dict[str, bytes] = {}
+        output.check_new(page.path for page in pages)
         stale: list[Page] = []
         for page in pages:
             previous = self.pages.get(page.path)
-            data = self._reusable(out, page.path, previous) if previous and previous[0] == self.fingerprints[page.path] else None
-            if data is None:
+            if not (previous and previous[0] == self.fingerprints[page.path] and self._reuse(out, page.path, previous, output)):
                 stale.append(page)
-            else:
-                files[page.path] = data
-        self.reused_paths = set(files)
-        files.update(render_pages(env, site, stale))
+        render_to(output, env, site, stale)
         self.rendered, self.reused = len(stale), len(pages) - len(stale)
-        return {page.path: files[page.path] for page in pages}
 
     @staticmethod
-    def _reusable(out: Path, path: str, previous: tuple[bytes, int, int]) -> bytes | None:
-        """The live file, if it is still exactly what the last build wrote."""
+    def _reuse(out: Path, path: str, previous: tuple[bytes, int, int], output: Output) -> bool:
+        """Take the live file, if it is still exactly what the last build wrote."""
+        target = out / path
         try:
-            target = out / path
             stat = target.stat()
-            if (stat.st_size, stat.st_mtime_ns) != previous[1:]:
-                return None
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != previous[1:]:
+            return False
+        if output.link(path, target, stat.st_size):
+            return True
+        try:
             data = target.read_bytes()
         except OSError:
-            return None
-        return data if len(data) == previous[1] else None
+            return False
+        if len(data) != previous[1]:
+            return False
+        output.add(path, data)
+        return True
 
     # ---- audit -------------------------------------------------------------------------
 
-    def audit(self, files: dict[str, bytes], public: PublicSite) -> list[Hit]:
+    def audit(self, files: Mapping[str, bytes], public: PublicSite) -> list[Hit]:
         """The leak audit of every output file, searching unchanged files only for new forms."""
         found = needles(public.withheld, public_corpus(public))
-        hashes = {path: _hash(data) for path, data in files.items()}
-        changed = {p: d for p, d in files.items() if self.audited.get(p) != hashes[p]}
-        unchanged = {p: d for p, d in files.items() if p not in changed}
+        hashes = {path: _hash(files[path]) for path in files}
+        changed = _Subset(files, [p for p in files if self.audited.get(p) != hashes[p]])
+        unchanged = _Subset(files, [p for p in files if p not in changed])
         new_forms = [n for n in found if n.form not in self.needle_forms]
         hits = scan(changed, found) + (scan(unchanged, new_forms) if new_forms else [])
         if not hits:
@@ -234,7 +238,7 @@ class BuildCache:
 
     # ---- after a successful build --------------------------------------------------------
 
-    def save(self, out: Path, files: dict[str, bytes]) -> None:
+    def save(self, out: Path, sizes: Mapping[str, int]) -> None:
         """Remember this build, in memory and on disk: called only once the new site is in place."""
         if self.in_use:  # forget the parses of files that changed or are gone
             in_use = {id(d) for d in self.in_use}
@@ -246,7 +250,7 @@ class BuildCache:
                 stat = (out / path).stat()
             except OSError:
                 continue
-            if stat.st_size == len(files.get(path, b"")):
+            if stat.st_size == sizes.get(path, -1):
                 pages[path] = (fingerprint, stat.st_size, stat.st_mtime_ns)
         audited, forms = self.audited_next or ({}, frozenset())
         self.pages, self.audited, self.needle_forms = pages, audited, forms
@@ -259,6 +263,27 @@ class BuildCache:
         with open(temporary, "wb") as stream:
             pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.folder / "cache.pickle")
+
+
+class _Subset(Mapping[str, bytes]):
+    """Some of the files of a mapping, read from it when asked for (staged files stay on disk)."""
+
+    def __init__(self, files: Mapping[str, bytes], paths: list[str]) -> None:
+        self.files, self.paths = files, dict.fromkeys(paths)
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self.paths:
+            raise KeyError(path)
+        return self.files[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.paths
 
 
 def _document_name(key: tuple[str, bytes]) -> str:

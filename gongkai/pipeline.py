@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from .audit import Hit, audit_files
 from .cache import BuildCache, build_key
@@ -23,9 +23,9 @@ from .public import PublicSite
 from .redact import Redaction, apply_register, check_register, read_register, redact_site
 from .redirects import declared_predecessors, page_identities, plan, read_manifest, redirect_files
 from .parallel import Background
-from .render import environment, render_jobs, render_pages
+from .render import environment, render_jobs, render_to
 from .validate import build_site
-from .writer import Output, build_lock, clean_stale, staging_dir, swap_into_place, write_tree
+from .writer import Output, StagedFiles, build_lock, clean_stale, staging_dir, swap_into_place
 
 
 class AuditFailed(Exception):
@@ -50,7 +50,8 @@ class Result:
     site: Site | None = None
     public: PublicSite | None = None
     redaction: Redaction | None = None
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -85,12 +86,14 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     return result
 
 
-def produce(paths: Paths, cache: BuildCache | None = None) -> Result:
-    """Everything but writing: the full site in memory, audited. With a cache, only what changed is redone."""
+def produce(paths: Paths, cache: BuildCache | None = None, staging: Path | None = None) -> Result:
+    """Everything but the swap: the full site, audited — in memory, or written into `staging`
+    as it is produced (a large site is never held in memory whole). With a cache, only what
+    changed is redone."""
     result = check(paths, cache)
     config, public = result.config, result.public
     assert config is not None and public is not None
-    output = Output()
+    output = Output(staging)
     assert result.site is not None
     with _search_index(public, config) as search:
         _produce_files(paths, cache, result, output, search)
@@ -98,7 +101,7 @@ def produce(paths: Paths, cache: BuildCache | None = None) -> Result:
         hits = cache.audit(output.files, public) if cache else audit_files(output.files, public)
     if hits:
         raise AuditFailed(hits)
-    result.files = output.files
+    result.files, result.sizes = output.files, output.sizes
     return result
 
 
@@ -121,9 +124,9 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
     with result.stage("render"):
         env = environment(paths.templates)
         if cache:
-            output.update(cache.render(env, site_info, pages, build_key(paths.templates, paths.config), paths.out))
+            cache.render(env, site_info, pages, build_key(paths.templates, paths.config), paths.out, output)
         else:
-            output.update(render_pages(env, site_info, pages))
+            render_to(output, env, site_info, pages)
         output.update(_assets(paths.templates / "assets"))
     with result.stage("exports"):
         output.update(exports(public, config.base_url, config.site_name))
@@ -154,14 +157,15 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
     check_location(report_dir, paths.out)  # before anything is built: the report must never be published
     with build_lock(paths.out):
         clean_stale(paths.out)
-        result = produce(paths, cache or None)
         staging = staging_dir(paths.out)
+        staging.mkdir()
         try:
-            with result.stage("write"):
-                write_tree(staging, result.files, paths.out, cache.reused_paths if cache else ())
+            result = produce(paths, cache or None, staging)
+            with result.stage("write"):  # the files are in staging already: only the swap is left
                 swap_into_place(staging, paths.out)
+            result.files = StagedFiles(paths.out, result.sizes)
             if cache:
-                cache.save(paths.out, result.files)
+                cache.save(paths.out, result.sizes)
         finally:
             if staging.exists():
                 import shutil

@@ -9,12 +9,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import jinja2
 
 from . import formatting
 from .pages import Page, SiteInfo
 from .parallel import forked_map
+from .writer import Output
+
+T = TypeVar("T")
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -64,16 +68,49 @@ def _available_cores() -> int:
 
 def render_pages(env: jinja2.Environment, site: SiteInfo, pages: list[Page], jobs: int | None = None) -> dict[str, bytes]:
     """Every page's bytes by output path, in page order; the same bytes with 1 process or many."""
+    rendered = _rendered(env, site, pages, lambda page, data: data, jobs)
+    return {page.path: data for page, data in zip(pages, rendered)}
+
+
+def render_into(root: Path, env: jinja2.Environment, site: SiteInfo, pages: list[Page], jobs: int | None = None) -> list[int]:
+    """Render pages straight into a staging folder, each written by the process that rendered
+    it (nothing large travels back or stays in memory); their sizes in page order."""
+    folders: set[str] = set()
+
+    def write(page: Page, data: bytes) -> int:
+        folder = os.path.join(root, page.path.rpartition("/")[0])
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        with open(os.path.join(root, page.path), "wb") as stream:
+            stream.write(data)
+        return len(data)
+
+    return _rendered(env, site, pages, write, jobs)
+
+
+def render_to(output: Output, env: jinja2.Environment, site: SiteInfo, pages: list[Page]) -> None:
+    """Add the rendered pages to the output: into its staging folder by the workers, or in memory."""
+    output.check_new(page.path for page in pages)
+    if output.staging is None:
+        output.update(render_pages(env, site, pages))
+        return
+    for page, size in zip(pages, render_into(output.staging, env, site, pages)):
+        output.claim(page.path, size)
+
+
+def _rendered(env: jinja2.Environment, site: SiteInfo, pages: list[Page], finish: Callable[[Page, bytes], T],
+              jobs: int | None) -> list[T]:
+    """finish(page, its bytes) for every page, in page order, across processes when it pays."""
     workers = render_jobs(len(pages), jobs)
     if workers == 1:
-        return {page.path: render_page(env, site, page) for page in pages}
+        return [finish(page, render_page(env, site, page)) for page in pages]
     for name in {page.template for page in pages}:
         env.get_template(name)  # compiled once here, inherited by every worker
     chunks = [(start, min(start + CHUNK_PAGES, len(pages))) for start in range(0, len(pages), CHUNK_PAGES)]
 
-    def render_chunk(index: int) -> list[bytes]:
+    def render_chunk(index: int) -> list[T]:
         start, end = chunks[index]
-        return [render_page(env, site, page) for page in pages[start:end]]
+        return [finish(page, render_page(env, site, page)) for page in pages[start:end]]
 
-    rendered = [data for chunk in forked_map(render_chunk, len(chunks), workers) for data in chunk]
-    return {page.path: data for page, data in zip(pages, rendered)}
+    return [result for chunk in forked_map(render_chunk, len(chunks), workers) for result in chunk]

@@ -15,7 +15,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Container, Iterator
+from typing import Iterable, Iterator, Mapping
 
 try:
     import fcntl
@@ -27,23 +27,98 @@ class OutputError(Exception):
     """A programming or usage error in what the stages produce (not a content error)."""
 
 
-class Output:
-    """Files of the site to be, by path below the site root."""
+def check_path(path: str) -> None:
+    clean = PurePosixPath(path)
+    if clean.is_absolute() or ".." in clean.parts or not path:
+        raise OutputError(f"不安全的输出路径：{path}")
 
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
+
+class StagedFiles(Mapping[str, bytes]):
+    """The files already written to the staging folder, read back from disk when asked for:
+    a large site never has to be held in memory as a whole."""
+
+    def __init__(self, root: Path, sizes: dict[str, int]) -> None:
+        self.root, self.sizes = os.fspath(root), sizes
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self.sizes:
+            raise KeyError(path)
+        with open(os.path.join(self.root, path), "rb") as stream:
+            return stream.read()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sizes)
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.sizes
+
+
+class Output:
+    """Files of the site to be, by path below the site root; a path can be written once only.
+
+    With a staging folder, each file goes to disk as soon as it is added (or is written there
+    by a worker and claimed), and `files` reads it back on demand; without, files stay in memory."""
+
+    def __init__(self, staging: Path | None = None) -> None:
+        self.staging = staging
+        self.sizes: dict[str, int] = {}
+        self._memory: dict[str, bytes] = {}
+        self._folders: set[str] = set()
+
+    @property
+    def files(self) -> Mapping[str, bytes]:
+        return self._memory if self.staging is None else StagedFiles(self.staging, self.sizes)
 
     def add(self, path: str, data: bytes) -> None:
-        clean = PurePosixPath(path)
-        if clean.is_absolute() or ".." in clean.parts or not path:
-            raise OutputError(f"不安全的输出路径：{path}")
-        if path in self.files:
-            raise OutputError(f"两个输出写到了同一路径：{path}")
-        self.files[path] = data
+        self.claim(path, len(data))
+        if self.staging is None:
+            self._memory[path] = data
+            return
+        with open(self._target(path), "wb") as stream:
+            stream.write(data)
 
-    def update(self, files: dict[str, bytes]) -> None:
+    def check_new(self, paths: Iterable[str]) -> None:
+        """Refuse, before anything is written, paths that are taken or given twice."""
+        seen: set[str] = set()
+        for path in paths:
+            check_path(path)
+            if path in self.sizes or path in seen:
+                raise OutputError(f"两个输出写到了同一路径：{path}")
+            seen.add(path)
+
+    def claim(self, path: str, size: int) -> None:
+        """Record a file that a worker wrote into the staging folder itself."""
+        check_path(path)
+        if path in self.sizes:
+            raise OutputError(f"两个输出写到了同一路径：{path}")
+        self.sizes[path] = size
+
+    def link(self, path: str, source: Path, size: int) -> bool:
+        """A file that is already on disk exactly as it must be published (a page the cache
+        reuses from the live site): hard-linked into staging. False if it could not be."""
+        if self.staging is None:
+            return False
+        try:
+            os.link(source, self._target(path))
+        except OSError:
+            return False
+        self.claim(path, size)
+        return True
+
+    def update(self, files: Mapping[str, bytes]) -> None:
         for path in sorted(files):
             self.add(path, files[path])
+
+    def _target(self, path: str) -> str:
+        assert self.staging is not None
+        folder = path.rpartition("/")[0]
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
+            self._folders.add(folder)
+        return os.path.join(self.staging, path)
 
 
 class BuildLocked(Exception):
@@ -142,26 +217,9 @@ def clean_stale(out: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def write_tree(root: Path, files: dict[str, bytes], live: Path | None = None, unchanged: Container[str] = ()) -> None:
-    """Write every file below root. Files in `unchanged` are the live site's files as they are
-    (the cache checked them): hard-linked from `live` instead of written again, which is much
-    cheaper for a rebuild; a file that cannot be linked is written."""
-    made: set[str] = set()
-    base = os.fspath(root)
-    for path in sorted(files):
-        folder = path.rpartition("/")[0]
-        if folder not in made:
-            os.makedirs(os.path.join(base, folder), exist_ok=True)
-            made.add(folder)
-        target = os.path.join(base, path)
-        if live is not None and path in unchanged:
-            try:
-                os.link(os.path.join(live, path), target)
-                continue
-            except OSError:
-                pass
-        with open(target, "wb") as stream:
-            stream.write(files[path])
+def write_tree(root: Path, files: Mapping[str, bytes]) -> None:
+    output = Output(root)
+    output.update(files)
 
 
 _RENAME_EXCHANGE = 2
