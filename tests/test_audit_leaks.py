@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 
 from conftest import run_cli
-from gongkai import cli
-from gongkai.audit import Matcher, audit_files, normalise, read_dir
+from gongkai import cli, search
+from gongkai.audit import Matcher, audit_files, needles, normalise, public_corpus, read_dir, scan
 from gongkai.config import Disclosure
 from gongkai.pipeline import build, check
 from gongkai.slugs import pinyin_words
@@ -96,6 +96,29 @@ def _pagefind_header(site: Path) -> str:
     return path
 
 
+def _pagefind_file(path: str, payload: bytes) -> Callable[[Path], str]:
+    """A planted Pagefind file: gzip of "pagefind_dcd" + JSON (fragment) or CBOR (index)."""
+    def plant(site: Path) -> str:
+        (site / path).write_bytes(gzip.compress(b"pagefind_dcd" + payload, mtime=0))
+        return path
+    return plant
+
+
+def _fragment(*tokens: str, **meta: str) -> bytes:
+    # Pagefind writes " \u200b" between the words of a custom record's content.
+    body = {"url": "/2025/ceshi/x/", "content": " \u200b".join(tokens), "word_count": len(tokens),
+            "filters": {}, "meta": {"title": "x", **meta}, "anchors": []}
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def _index(*words: str) -> bytes:
+    # An index chunk as Pagefind 1.5 writes it: [[word, [[page, [positions]]], []], …]
+    return search._cbor_write([[[w, [[i, [-25, 3 + i]]], []] for i, w in enumerate(words)]])
+
+
+BIGRAM_TOKENS = sorted("b" + search.encode(SECRET[i:i + 2]) for i in range(len(SECRET) - 1))
+
+
 def _sitemap(site: Path) -> str:
     path = "sitemap.xml"
     data = (site / path).read_text(encoding="utf-8") if (site / path).exists() else '<?xml version="1.0"?><urlset></urlset>'
@@ -137,6 +160,17 @@ LEAKS: dict[str, tuple[Callable[[Path], str], str]] = {
     "pagefind-fragment": (_pagefind_fragment, "项目名称"),
     "pagefind-header": (_pagefind_header, "项目名称"),
     "robots-redirects": (_new_file("_redirects", f"/old /2025/ceshi/{SLUG}/ 301\n".encode()), "项目名称"),
+    # Pagefind files are read by their structure (each word, token and value apart):
+    "pagefind-index-word": (_pagefind_file("pagefind/index/zh_planted.pf_index", _index("labc", SECRET, "m2025")), "项目名称"),
+    "pagefind-index-pinyin": (_pagefind_file("pagefind/index/zh_planted.pf_index", _index("l" + PINYIN)), "项目名称"),
+    "pagefind-name-token": (_pagefind_file("pagefind/fragment/zh_planted.pf_fragment",
+                                           _fragment("labc", "n" + search.encode(SECRET), "m2025")), "项目名称"),
+    "pagefind-initials-token": (_pagefind_file("pagefind/fragment/zh_planted.pf_fragment",
+                                               _fragment("l" + INITIALS, "m2025")), "项目名称"),
+    "pagefind-meta-pinyin": (_pagefind_file("pagefind/fragment/zh_planted.pf_fragment",
+                                            _fragment("labc", py=" ".join(pinyin_words(SECRET)))), "项目名称"),
+    "pagefind-body-bigrams": (_pagefind_file("pagefind/fragment/zh_planted.pf_fragment", _fragment("labc", *BIGRAM_TOKENS)), "项目名称"),
+    "pagefind-text-words": (_pagefind_file("pagefind/fragment/zh_planted.pf_fragment", _fragment("labc", "秘密测试", "工程名称", "m1")), "项目名称"),
 }
 
 
@@ -214,3 +248,80 @@ def test_the_audit_scans_many_withheld_strings_in_one_pass(tmp_path: Path, built
     files["planted.html"] = "<p>虚构涉密条目12345号</p>".encode()
     hits = audit_files(files, public)
     assert [h.file for h in hits] == ["planted.html"]
+
+
+def test_pagefind_tokens_are_read_apart(tmp_path: Path, built: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    # Read as flat text, neighbouring tokens ("lmmcsgc" "mc"), or an index word and the CBOR
+    # length byte of the next ("c" = a 3-byte string), spell the secret's initials: no leak.
+    site, content, config = built
+    assert INITIALS == "mmcsgcmc"
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    _pagefind_file("pagefind/fragment/zh_apart.pf_fragment", _fragment("l" + INITIALS[:6], "m" + INITIALS[6:]))(copy)
+    _pagefind_file("pagefind/index/zh_apart.pf_index", search._cbor_write(["x" + INITIALS[:5], INITIALS[6:] + "x"]))(copy)
+    assert INITIALS in normalise(gzip.decompress((copy / "pagefind/index/zh_apart.pf_index").read_bytes()).decode("utf-8", "ignore"))
+    code, output = _audit_in_process(copy, content, config, capsys)
+    assert code == 0, output
+    # The same letters in one token are a leak.
+    _pagefind_file("pagefind/fragment/zh_apart.pf_fragment", _fragment("l" + INITIALS[:6] + INITIALS[6:]))(copy)
+    code, output = _audit_in_process(copy, content, config, capsys)
+    assert code == 1 and "pagefind/fragment/zh_apart.pf_fragment" in output, output
+
+
+def test_a_pagefind_file_that_does_not_parse_is_read_as_flat_text(tmp_path: Path, built: tuple[Path, Path, Path],
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    site, content, config = built
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    # A truncated CBOR item: the structure is broken, the text is still searched.
+    _pagefind_file("pagefind/index/zh_broken.pf_index", _index("labc", SECRET)[:-4] + b"\x7a")(copy)
+    code, output = _audit_in_process(copy, content, config, capsys)
+    assert code == 1 and "pagefind/index/zh_broken.pf_index" in output and "s.yml: 项目名称" in output, output
+
+
+def test_body_bigrams_of_a_short_or_partial_text_are_not_a_hit(tmp_path: Path, built: tuple[Path, Path, Path],
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    # One pair missing (the text was not indexed whole): not a hit; the public record's own pairs pass too.
+    site, content, config = built
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    _pagefind_file("pagefind/fragment/zh_pairs.pf_fragment", _fragment("labc", *BIGRAM_TOKENS[1:]))(copy)
+    code, output = _audit_in_process(copy, content, config, capsys)
+    assert code == 0, output
+
+
+def test_matcher_reports_positions_and_never_matches_across_the_separator() -> None:
+    from gongkai.audit import SEPARATOR
+    matcher = Matcher(["abcd", "秘密测试", "xy"])
+    text = SEPARATOR.join(["zzabcd", "ab", "cd", "秘密", "测试", "xy"])
+    assert sorted(matcher.found_at(text)) == [(2, "abcd"), (text.index("xy"), "xy")]
+    long = "q" * (Matcher._CHUNK - 2) + "abcd" + "q" * 10 + "秘密测试"  # across the chunk boundary
+    assert matcher.occurring(long) == {"abcd", "秘密测试"}
+
+
+def test_a_scan_across_processes_reports_what_one_process_does(built: tuple[Path, Path, Path]) -> None:
+    site, content, config = built
+    result = check(check.__globals__["Paths"](content=content, config=config, templates=Path(cli.ROOT) / "templates", out=site))
+    assert result.public is not None
+    found = needles(result.public.withheld, public_corpus(result.public))
+    files = read_dir(site)
+    for i, path in enumerate(sorted(files)[::7]):  # leaks spread over the files, so every process finds some
+        files[path] += f"<p>{SECRET if i % 2 else BASIS_PIECE}</p>".encode()
+    files["redaction-report.md"] = b"#"
+    serial = scan(files, found, jobs=1)
+    assert len({h.file for h in serial}) > 4
+    assert scan(files, found, jobs=2) == serial
+    assert scan(files, found, jobs=3) == serial
+
+
+def test_a_public_name_with_the_initials_of_a_secret_one_is_no_leak(tmp_path: Path) -> None:
+    # 民苗传送高层门窗 and 秘密测试工程名称 are both mmcsgcmc: the search index publishes the public
+    # name's initials in its own right (found by the random property test).
+    public_name = "民苗传送高层门窗"
+    content = write_tree(tmp_path / "content", {"部门.yml": DEPARTMENT, "a.yml": dump(project(public_name, "GK001", 3000.0)),
+                                                "s.yml": dump(project(SECRET, "MM001", 2000.0, 涉密=True))})
+    config = write_config(tmp_path / "site_config.yml", Disclosure(), search=True)
+    build(check.__globals__["Paths"](content=content, config=config, templates=Path(cli.ROOT) / "templates", out=tmp_path / "site"))
+    fragments = [gzip.decompress(p.read_bytes()) for p in (tmp_path / "site" / "pagefind" / "fragment").iterdir()]
+    assert any(f" \u200bl{INITIALS} ".encode() in f for f in fragments)
+    assert run_cli("audit", "--content", str(content), "--config", str(config), str(tmp_path / "site")).returncode == 0
