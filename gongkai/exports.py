@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from . import xlsx
@@ -22,6 +23,7 @@ from .formatting import spreadsheet_text
 from .model import Amount
 from .parallel import forked_map
 from .public import PublicDepartment, PublicProject, PublicSite
+from .writer import Output, write_files
 
 PROJECT_COLUMNS = ("年度", "部门", "部门编码", "实施单位", "项目名称", "项目编码", "涉密", "项目类别", "项目性质",
                    "金额单位", "总额", "财政拨款", "财政专户拨款", "其他资金", "总额（元）", "页面", "部门页面")
@@ -245,7 +247,8 @@ def department_json_text(dept: PublicDepartment, project_texts: list[str]) -> st
 class _DepartmentExport(NamedTuple):
     """What a worker sends back: the department's own files, and its encoded rows and JSON for
     the year and site files, so the parent only joins."""
-    files: dict[str, bytes]
+    files: dict[str, bytes]  # or, when a worker wrote them to the staging folder itself, their sizes:
+    sizes: dict[str, int]
     department: Encoded
     projects: list[Encoded]
     indicators: list[Encoded]
@@ -254,10 +257,25 @@ class _DepartmentExport(NamedTuple):
 
 def exports(public: PublicSite, base_url: str, title: str = "预算绩效目标公开") -> dict[str, bytes]:
     """Per project, per department, per year and whole-site files under data/ and beside pages."""
-    files: dict[str, bytes] = {}
-    parts = _all_department_exports(public, base_url)
+    output = Output()
+    export_to(output, public, base_url, title)
+    return dict(output.files)
+
+
+def export_to(output: Output, public: PublicSite, base_url: str, title: str = "预算绩效目标公开") -> None:
+    """The exports into the output; with a staging folder, each department's files are written
+    there by the worker that made them (only their sizes come back)."""
+    parts = _all_department_exports(public, base_url, output.staging)
     for part in parts:
-        files.update(part.files)
+        for path, size in part.sizes.items():
+            output.claim(path, size)
+        output.update(part.files)
+    output.update(_collected_files(public, parts, title))
+
+
+def _collected_files(public: PublicSite, parts: list[_DepartmentExport], title: str) -> dict[str, bytes]:
+    """The per-year and whole-site files, joined from the departments' encoded rows."""
+    files: dict[str, bytes] = {}
     all_departments = [part.department for part in parts]
     all_projects = [row for part in parts for row in part.projects]
     all_indicators = [row for part in parts for row in part.indicators]
@@ -284,12 +302,19 @@ def _json_file(text: str) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _all_department_exports(public: PublicSite, base_url: str) -> list[_DepartmentExport]:
+def _all_department_exports(public: PublicSite, base_url: str, staging: Path | None) -> list[_DepartmentExport]:
     """Each department's files and rows, in department order; across cores when the site is large."""
     from .render import render_jobs
     departments = public.departments
     workers = render_jobs(sum(len(d.projects) for d in departments)) if len(departments) > 1 else 1
-    return forked_map(lambda i: _department_export(departments[i], base_url), len(departments), workers)
+
+    def export(index: int) -> _DepartmentExport:
+        part = _department_export(departments[index], base_url)
+        if staging is None:
+            return part
+        return part._replace(files={}, sizes=write_files(staging, part.files))
+
+    return forked_map(export, len(departments), workers)
 
 
 def _department_export(dept: PublicDepartment, base_url: str) -> _DepartmentExport:
@@ -314,4 +339,4 @@ def _department_export(dept: PublicDepartment, base_url: str) -> _DepartmentExpo
              f"{dept.path}department.json": _json_file(dept_text),
              f"{dept.path}department.xlsx": _workbook([department], projects, indicators)}
     files.update(project_files)
-    return _DepartmentExport(files, department, projects, indicators, dept_text)
+    return _DepartmentExport(files, {}, department, projects, indicators, dept_text)

@@ -14,7 +14,7 @@ from .audit import Hit, audit_files
 from .cache import BuildCache, build_key
 from .config import Config, load_config
 from .errors import ContentError, Problem
-from .exports import exports
+from .exports import export_to
 from .feeds import feed_files
 from .load import load_tree
 from .model import Site
@@ -129,7 +129,7 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
             render_to(output, env, site_info, pages)
         output.update(_assets(paths.templates / "assets"))
     with result.stage("exports"):
-        output.update(exports(public, config.base_url, config.site_name))
+        export_to(output, public, config.base_url, config.site_name)
     with result.stage("links"):
         # The previous site (the folder this build replaces) tells which URLs changed.
         manifest = plan(read_manifest(paths.out), public, page_identities(result.site), config.publication_date)

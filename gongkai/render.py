@@ -16,7 +16,7 @@ import jinja2
 from . import formatting
 from .pages import Page, SiteInfo
 from .parallel import forked_map
-from .writer import Output
+from .writer import FolderWriter, Output
 
 T = TypeVar("T")
 
@@ -75,16 +75,10 @@ def render_pages(env: jinja2.Environment, site: SiteInfo, pages: list[Page], job
 def render_into(root: Path, env: jinja2.Environment, site: SiteInfo, pages: list[Page], jobs: int | None = None) -> list[int]:
     """Render pages straight into a staging folder, each written by the process that rendered
     it (nothing large travels back or stays in memory); their sizes in page order."""
-    folders: set[str] = set()
+    writer = FolderWriter(root)
 
     def write(page: Page, data: bytes) -> int:
-        folder = os.path.join(root, page.path.rpartition("/")[0])
-        if folder not in folders:
-            os.makedirs(folder, exist_ok=True)
-            folders.add(folder)
-        with open(os.path.join(root, page.path), "wb") as stream:
-            stream.write(data)
-        return len(data)
+        return writer.write(page.path, data)
 
     return _rendered(env, site, pages, write, jobs)
 

@@ -33,6 +33,35 @@ def check_path(path: str) -> None:
         raise OutputError(f"不安全的输出路径：{path}")
 
 
+class FolderWriter:
+    """Writes files below a folder, making each sub-folder once. Used in the build process and in
+    the workers that write their own pages and exports into the staging folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = os.fspath(root)
+        self._folders: set[str] = set()
+
+    def write(self, path: str, data: bytes) -> int:
+        with open(self.target(path), "wb") as stream:
+            stream.write(data)
+        return len(data)
+
+    def target(self, path: str) -> str:
+        """Where path goes, its folder made; never outside the folder."""
+        check_path(path)
+        folder = path.rpartition("/")[0]
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            self._folders.add(folder)
+        return os.path.join(self.root, path)
+
+
+def write_files(root: Path, files: Mapping[str, bytes]) -> dict[str, int]:
+    """Write files below root (a worker's share of the staging folder); their sizes by path."""
+    writer = FolderWriter(root)
+    return {path: writer.write(path, files[path]) for path in sorted(files)}
+
+
 class StagedFiles(Mapping[str, bytes]):
     """The files already written to the staging folder, read back from disk when asked for:
     a large site never has to be held in memory as a whole."""
@@ -66,7 +95,7 @@ class Output:
         self.staging = staging
         self.sizes: dict[str, int] = {}
         self._memory: dict[str, bytes] = {}
-        self._folders: set[str] = set()
+        self._writer = FolderWriter(staging) if staging is not None else None
 
     @property
     def files(self) -> Mapping[str, bytes]:
@@ -77,8 +106,8 @@ class Output:
         if self.staging is None:
             self._memory[path] = data
             return
-        with open(self._target(path), "wb") as stream:
-            stream.write(data)
+        assert self._writer is not None
+        self._writer.write(path, data)
 
     def check_new(self, paths: Iterable[str]) -> None:
         """Refuse, before anything is written, paths that are taken or given twice."""
@@ -99,10 +128,10 @@ class Output:
     def link(self, path: str, source: Path, size: int) -> bool:
         """A file that is already on disk exactly as it must be published (a page the cache
         reuses from the live site): hard-linked into staging. False if it could not be."""
-        if self.staging is None:
+        if self._writer is None:
             return False
         try:
-            os.link(source, self._target(path))
+            os.link(source, self._writer.target(path))
         except OSError:
             return False
         self.claim(path, size)
@@ -112,13 +141,6 @@ class Output:
         for path in sorted(files):
             self.add(path, files[path])
 
-    def _target(self, path: str) -> str:
-        assert self.staging is not None
-        folder = path.rpartition("/")[0]
-        if folder not in self._folders:
-            os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
-            self._folders.add(folder)
-        return os.path.join(self.staging, path)
 
 
 class BuildLocked(Exception):
