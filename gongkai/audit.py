@@ -522,7 +522,7 @@ def _all_pairs_held(pairs: frozenset[str], paired: Paired) -> set[str]:
 
 _BATCH = 1 << 20  # characters searched at once
 PARALLEL_MIN_BYTES = 8 << 20  # below this, forking costs more than it saves
-_CHUNKS_PER_WORKER = 4  # contiguous slices of the sorted files, so a slow one does not hold up the rest
+_CHUNKS_PER_WORKER = 8  # contiguous slices of the sorted files, so a slow one does not hold up the rest
 
 
 def scan(files: dict[str, bytes], found: list[Needle], jobs: int | None = None) -> list[Hit]:
