@@ -30,7 +30,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 from urllib.parse import unquote
 
 import numpy as np
@@ -41,6 +41,7 @@ from .public import PublicSite, Withheld
 from .render import render_jobs
 from .search import char_pinyin, decode_token, pinyin_units, run_pinyin
 from .slugs import MAX_SLUG, slugify
+from .writer import file_size
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPLIT = re.compile(r"[\s，。、；：:;,.!?！？（）()【】\[\]“”\"'《》<>/\\|-]+")
@@ -525,7 +526,7 @@ PARALLEL_MIN_BYTES = 8 << 20  # below this, forking costs more than it saves
 _CHUNKS_PER_WORKER = 8  # contiguous slices of the sorted files, so a slow one does not hold up the rest
 
 
-def scan(files: dict[str, bytes], found: list[Needle], jobs: int | None = None) -> list[Hit]:
+def scan(files: Mapping[str, bytes], found: list[Needle], jobs: int | None = None) -> list[Hit]:
     """Hits in file order (then label, then form), whatever the number of processes (`jobs`:
     as many as rendering uses for a large site, see scan_jobs)."""
     hits: list[Hit] = []
@@ -552,25 +553,25 @@ def scan(files: dict[str, bytes], found: list[Needle], jobs: int | None = None) 
     return hits + [hit for part in forked_map(scan_slice, len(slices), workers) for hit in part]
 
 
-def scan_jobs(files: dict[str, bytes]) -> int:
+def scan_jobs(files: Mapping[str, bytes]) -> int:
     """Processes for scanning: render's number (GONGKAI_JOBS, else the cores) for a large site."""
-    return render_jobs(len(files)) if sum(len(data) for data in files.values()) >= PARALLEL_MIN_BYTES else 1
+    return render_jobs(len(files)) if sum(file_size(files, p) for p in files) >= PARALLEL_MIN_BYTES else 1
 
 
-def _balanced(paths: list[str], files: dict[str, bytes], count: int) -> list[list[str]]:
+def _balanced(paths: list[str], files: Mapping[str, bytes], count: int) -> list[list[str]]:
     """paths cut into at most `count` contiguous slices of about equal bytes."""
-    total = sum(len(files[p]) for p in paths) or 1
+    total = sum(file_size(files, p) for p in paths) or 1
     slices: list[list[str]] = [[]]
     done = 0
     for path in paths:
         if slices[-1] and done >= total * len(slices) / count:
             slices.append([])
         slices[-1].append(path)
-        done += len(files[path])
+        done += file_size(files, path)
     return slices
 
 
-def _scan_paths(paths: list[str], files: dict[str, bytes], matcher: Matcher, by_form: dict[str, Needle],
+def _scan_paths(paths: list[str], files: Mapping[str, bytes], matcher: Matcher, by_form: dict[str, Needle],
                 paired: Paired) -> list[Hit]:
     """The hits of some files in order, their texts searched a batch at a time."""
     hits: list[Hit] = []
@@ -653,8 +654,13 @@ def _names_pinyin(public: PublicSite) -> list[str]:
 
 
 
-def audit_files(files: dict[str, bytes], public: PublicSite) -> list[Hit]:
-    return scan(files, needles(public.withheld, public_corpus(public)))
+def audit_needles(public: PublicSite) -> list[Needle]:
+    """What this site's audit searches for: every withheld string's forms, less what it publishes."""
+    return needles(public.withheld, public_corpus(public))
+
+
+def audit_files(files: Mapping[str, bytes], public: PublicSite) -> list[Hit]:
+    return scan(files, audit_needles(public))
 
 
 def read_dir(root: Path) -> dict[str, bytes]:

@@ -31,12 +31,12 @@ from typing import Any, Iterator, Mapping
 
 import jinja2
 
-from .audit import Hit, needles, public_corpus, scan
+from .audit import Hit, Needle, scan
 from .load import ParsedMemo
 from .pages import Page, SiteInfo
 from .public import PublicSite
 from .render import render_to
-from .writer import Output
+from .writer import Output, subset
 from .validate import ProjectMemo
 
 _PAGES = Page.__module__
@@ -67,6 +67,12 @@ def _tree_hash(folder: Path, pattern: str) -> bytes:
         for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()
+
+
+@functools.lru_cache(maxsize=None)
+def _audit_code() -> bytes:
+    """The code that decides what the audit finds: files it passed are audited again when it changes."""
+    return _hash(b"".join((_PACKAGE / name).read_bytes() for name in ("audit.py", "search.py", "public.py")))
 
 
 def build_key(templates: Path, config: Path, extra: bytes = b"") -> bytes:
@@ -149,6 +155,8 @@ class BuildCache:
                 data = pickle.load(stream)
             if data.get("version") == CACHE_VERSION:
                 cache.pages, cache.audited, cache.needle_forms = data["pages"], data["audited"], data["needle_forms"]
+                if data.get("audit_code") != _audit_code():  # a changed audit reads every file again
+                    cache.audited, cache.needle_forms = {}, frozenset()
                 cache._load_documents()
         except Exception:  # a missing, old or damaged cache is an empty one: it only saves time
             cache.pages, cache.audited, cache.needle_forms = {}, {}, frozenset()
@@ -224,16 +232,18 @@ class BuildCache:
 
     # ---- audit -------------------------------------------------------------------------
 
-    def audit(self, files: Mapping[str, bytes], public: PublicSite) -> list[Hit]:
-        """The leak audit of every output file, searching unchanged files only for new forms."""
-        found = needles(public.withheld, public_corpus(public))
+    def audit(self, files: Mapping[str, bytes], found: list[Needle]) -> list[Hit]:
+        """The leak audit of some output files, searching files unchanged since the last audited
+        build only for forms that are new since then. Called once per batch of files (the search
+        index comes last); the audited hashes add up until save()."""
         hashes = {path: _hash(files[path]) for path in files}
-        changed = _Subset(files, [p for p in files if self.audited.get(p) != hashes[p]])
-        unchanged = _Subset(files, [p for p in files if p not in changed])
+        changed = subset(files, [p for p in files if self.audited.get(p) != hashes[p]])
+        unchanged = subset(files, [p for p in files if p not in changed])
         new_forms = [n for n in found if n.form not in self.needle_forms]
         hits = scan(changed, found) + (scan(unchanged, new_forms) if new_forms else [])
         if not hits:
-            self.audited_next = (hashes, frozenset(n.form for n in found))
+            previous = self.audited_next[0] if self.audited_next else {}
+            self.audited_next = ({**previous, **hashes}, frozenset(n.form for n in found))
         return sorted(hits, key=lambda h: (h.file, h.needle.form))
 
     # ---- after a successful build --------------------------------------------------------
@@ -258,32 +268,11 @@ class BuildCache:
         if not self.persist:
             return
         self._save_documents()
-        data = {"version": CACHE_VERSION, "pages": pages, "audited": audited, "needle_forms": forms}
+        data = {"version": CACHE_VERSION, "pages": pages, "audited": audited, "needle_forms": forms, "audit_code": _audit_code()}
         temporary = self.folder / f"cache.pickle.tmp-{os.getpid()}"
         with open(temporary, "wb") as stream:
             pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.folder / "cache.pickle")
-
-
-class _Subset(Mapping[str, bytes]):
-    """Some of the files of a mapping, read from it when asked for (staged files stay on disk)."""
-
-    def __init__(self, files: Mapping[str, bytes], paths: list[str]) -> None:
-        self.files, self.paths = files, dict.fromkeys(paths)
-
-    def __getitem__(self, path: str) -> bytes:
-        if path not in self.paths:
-            raise KeyError(path)
-        return self.files[path]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.paths)
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    def __contains__(self, path: object) -> bool:
-        return path in self.paths
 
 
 def _document_name(key: tuple[str, bytes]) -> str:

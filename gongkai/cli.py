@@ -105,13 +105,14 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from .audit import audit_files, read_dir
+    from .audit import audit_files
+    from .writer import site_files
     if not args.site_dir.is_dir():
         print(f"文件夹不存在：{args.site_dir}", file=sys.stderr)
         return 2
     result = check(_paths(args))
     assert result.public is not None
-    hits = audit_files(read_dir(args.site_dir), result.public)
+    hits = audit_files(site_files(args.site_dir), result.public)
     for hit in hits:
         print(hit.format(), file=sys.stderr)
     if hits:

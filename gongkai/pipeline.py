@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from .audit import Hit, audit_files
+from .audit import Hit, Needle, audit_needles, scan
 from .cache import BuildCache, build_key
 from .config import Config, load_config
 from .errors import ContentError, Problem
@@ -25,7 +25,7 @@ from .redirects import declared_predecessors, page_identities, plan, read_manife
 from .parallel import Background
 from .render import environment, render_jobs, render_to
 from .validate import build_site
-from .writer import Output, StagedFiles, build_lock, clean_stale, staging_dir, swap_into_place
+from .writer import Output, StagedFiles, build_lock, clean_stale, staging_dir, subset, swap_into_place
 
 
 class AuditFailed(Exception):
@@ -95,14 +95,26 @@ def produce(paths: Paths, cache: BuildCache | None = None, staging: Path | None 
     assert config is not None and public is not None
     output = Output(staging)
     assert result.site is not None
+    if cache:
+        cache.audited_next = None  # what this build audits, collected batch by batch
     with _search_index(public, config) as search:
         _produce_files(paths, cache, result, output, search)
+        with result.stage("audit"):  # everything but the search index, while Pagefind still works
+            found = audit_needles(public)
+            hits = _audit(subset(output.files, list(output.sizes)), found, cache)
+        before_search = set(output.sizes)
+        with result.stage("search"):  # what is left of it by now: waiting for Pagefind to finish
+            output.update(search.result())
     with result.stage("audit"):
-        hits = cache.audit(output.files, public) if cache else audit_files(output.files, public)
+        hits += _audit(subset(output.files, [p for p in output.sizes if p not in before_search]), found, cache)
     if hits:
-        raise AuditFailed(hits)
+        raise AuditFailed(sorted(hits, key=lambda h: (h.file, h.needle.form)))
     result.files, result.sizes = output.files, output.sizes
     return result
+
+
+def _audit(files: Mapping[str, bytes], found: list[Needle], cache: BuildCache | None) -> list[Hit]:
+    return cache.audit(files, found) if cache else scan(files, found)
 
 
 def _search_index(public: PublicSite, config: Config) -> Background[dict[str, bytes]]:
@@ -135,8 +147,6 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
         manifest = plan(read_manifest(paths.out), public, page_identities(result.site), config.publication_date)
         output.update(redirect_files(manifest, config.base_url, site_info.prefix, output.files))
         output.update(feed_files(site_info, pages, manifest))
-    with result.stage("search"):  # what is left of it by now: waiting for Pagefind to finish
-        output.update(search.result())
 
 
 def _assets(folder: Path) -> dict[str, bytes]:

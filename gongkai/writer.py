@@ -85,6 +85,24 @@ class StagedFiles(Mapping[str, bytes]):
         return path in self.sizes
 
 
+def site_files(root: Path) -> StagedFiles:
+    """Every file of a built site, read from disk only when asked for."""
+    sizes = {p.relative_to(root).as_posix(): p.stat().st_size for p in sorted(root.rglob("*")) if p.is_file()}
+    return StagedFiles(root, sizes)
+
+
+def file_size(files: Mapping[str, bytes], path: str) -> int:
+    """A file's size, without reading a staged file back from disk."""
+    return files.sizes[path] if isinstance(files, StagedFiles) else len(files[path])
+
+
+def subset(files: Mapping[str, bytes], paths: Iterable[str]) -> Mapping[str, bytes]:
+    """Some of the files, as the same kind of mapping (staged files stay on disk)."""
+    if isinstance(files, StagedFiles):
+        return StagedFiles(Path(files.root), {p: files.sizes[p] for p in paths})
+    return {p: files[p] for p in paths}
+
+
 class Output:
     """Files of the site to be, by path below the site root; a path can be written once only.
 

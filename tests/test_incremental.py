@@ -15,7 +15,7 @@ import pytest
 
 from bench.generate import generate
 from conftest import ROOT
-from gongkai.audit import audit_files
+from gongkai.audit import audit_files, audit_needles
 from gongkai.cache import BuildCache, cache_folder
 from gongkai.pipeline import AuditFailed, Paths, build, check
 
@@ -133,12 +133,12 @@ def test_the_incremental_audit_finds_a_newly_withheld_text_in_an_unchanged_file(
     name = next(line.split(": ", 1)[1].strip('"') for line in project.read_text(encoding="utf-8").splitlines() if line.startswith("项目名称"))
     files = {"notes/index.html": f"<p>{name}</p>".encode()}
     cache = BuildCache.open(site.out)
-    assert cache.audit(files, check(site).public) == []
+    assert cache.audit(files, audit_needles(check(site).public)) == []
     cache.save(site.out, {})
 
     project.write_text(project.read_text(encoding="utf-8").replace("项目名称:", "涉密: true\n项目名称:", 1), encoding="utf-8")
     public = check(site).public
-    hits = cache.audit(files, public)
+    hits = cache.audit(files, audit_needles(public))
     assert hits and {h.file for h in hits} == {"notes/index.html"}
     assert {h.needle.form for h in hits} == {h.needle.form for h in audit_files(files, public)}
 
