@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -50,7 +51,19 @@ def render_markdown(text: str | None) -> str:
     """Markdown (and the HTML pasted from Word that sources carry) to safe HTML."""
     if not text:
         return ""
-    html = md.markdown(text, extensions=["sane_lists"], output_format="html")
+    return _safe_html(text)
+
+
+@functools.lru_cache(maxsize=None)
+def _converter() -> md.Markdown:
+    # One converter, reset before each text: building a Markdown instance (its pattern registry)
+    # cost more than converting the short texts of a project page.
+    return md.Markdown(extensions=["sane_lists"], output_format="html")
+
+
+@functools.lru_cache(maxsize=4096)  # the same goal or purpose text appears on several pages
+def _safe_html(text: str) -> str:
+    html = _converter().reset().convert(text)
     return nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan", "rowspan"}},
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
