@@ -25,7 +25,11 @@ EXAMPLES = int(os.environ.get("GONGKAI_PROPERTY_EXAMPLES", "25"))
 # Shrinking a failing site takes minutes; CI reports the example as found, GONGKAI_PROPERTY_SHRINK=1 shrinks it.
 PHASES = tuple(Phase) if os.environ.get("GONGKAI_PROPERTY_SHRINK") else (Phase.explicit, Phase.reuse, Phase.generate)
 # Characters no template, wording or framework name uses: a text made of them is findable anywhere.
-RARE = "鑫淼犇骉焱垚磊晶品森鑫昊翀翯彧玥珏琰瑄"
+# Each has one reading and its own pinyin initial. A text is a random body from BODY and its
+# number written in TAG characters (disjoint initials and syllables): no text, nor its pinyin or
+# initials, can then occur inside another (digits alone would not tell two pinyin forms apart).
+RARE = "嗷犇翀砀鹗沣珙昊珏岿磊淼鼐瓯芃琦蕤燊韬玮歆垚喆"
+BODY, TAG = RARE[:12], RARE[12:]
 TEXT_FIELDS = ("项目类别", "项目性质", "项目期", "立项依据", "资金用途", "来源", "备注", "上年项目")
 SECRETABLE = TEXT_FIELDS + ("项目名称", "项目属性", "年度目标", "中期目标", "审核意见")
 
@@ -40,8 +44,9 @@ class Texts:
 
     def new(self, secret: bool) -> str:
         n = next(self.counter)
-        body = "".join(self.draw(st.lists(st.sampled_from(RARE), min_size=6, max_size=9)))  # type: ignore[operator]
-        text = f"{body}{RARE[n % len(RARE)]}{RARE[(n // len(RARE)) % len(RARE)]}{n}"
+        body = "".join(self.draw(st.lists(st.sampled_from(BODY), min_size=6, max_size=9)))  # type: ignore[operator]
+        tag = "".join(TAG[n // len(TAG) ** i % len(TAG)] for i in range(3))
+        text = f"{body}{tag}{n}"
         if secret:
             self.secret.append(text)
         return text
