@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from ..xlsx import column_letters
 from .text import clean_lines
 
 UP, LEFT = "up", "left"
@@ -62,15 +63,6 @@ def read_rows(path: Path) -> list[Row]:
     raise UnreadableFile(f"不支持的文件类型“{path.suffix}”：只能导入 .xlsx、.csv 或 .docx（旧的 .xls/.doc 请先用 Excel/Word 另存为新格式）")
 
 
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def cell_text(value: object) -> str:
     """A spreadsheet value as text; floats keep their shortest exact spelling (3505.9)."""
     if value is None:
@@ -101,7 +93,7 @@ def read_xlsx(path: Path) -> list[Row]:
         for r, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = []
             for c, value in enumerate(values, start=1):
-                ref = f"{sheet.title}!{column_letter(c - 1)}{r}"
+                ref = f"{sheet.title}!{column_letters(c - 1)}{r}"
                 merged_kind = covered.get((r, c), "")
                 cells.append(Cell("" if merged_kind else clean_lines(cell_text(value)), ref, merged_kind))
             while cells and cells[-1].empty and not cells[-1].merged:
@@ -123,7 +115,7 @@ def read_csv(path: Path) -> list[Row]:
         raise UnreadableFile("CSV 文件既不是 UTF-8 也不是 GBK 编码")
     rows: list[Row] = []
     for r, values in enumerate(csv.reader(io.StringIO(text)), start=1):
-        cells = [Cell(clean_lines(v), f"{column_letter(c)}{r}") for c, v in enumerate(values)]
+        cells = [Cell(clean_lines(v), f"{column_letters(c)}{r}") for c, v in enumerate(values)]
         while cells and cells[-1].empty:
             cells.pop()
         if cells:
