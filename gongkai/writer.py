@@ -1,9 +1,11 @@
 """Stage 8: put the built site in place without ever leaving a broken one.
 
-The whole site is collected in memory first (a path can be written once only), written to a
-staging folder beside the target, audited there, and swapped in with one atomic exchange
-(renameat2 RENAME_EXCHANGE on Linux; two renames elsewhere). A lock refuses a second build
-into the same folder; staging folders left by a killed build are removed by the next one.
+Every stage writes into a staging folder beside the target as it produces (render and export
+workers write their own files; a path can be written once only); the site is audited there and
+swapped in with one atomic exchange (renameat2 RENAME_EXCHANGE on Linux; two renames elsewhere),
+so the live site is never touched until the new one is complete and clean, and a large site is
+never held in memory whole. A lock refuses a second build into the same folder; staging folders
+left by a killed build are removed by the next one.
 """
 
 from __future__ import annotations
