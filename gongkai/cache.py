@@ -145,6 +145,12 @@ class BuildCache:
     audited_next: tuple[dict[str, bytes], frozenset[str]] | None = None
     stored: dict[str, object] = field(default_factory=dict)  # document file name -> entry written
     persist: bool = True  # False: keep between builds in memory only (a long-running serve)
+    # Each department's export files: department path -> (its key, {file: (size, mtime_ns)}).
+    exports: dict[str, tuple[bytes, dict[str, tuple[int, int]]]] = field(default_factory=dict)
+    exports_next: dict[str, tuple[bytes, Any, bool]] = field(default_factory=dict)  # this build's: (key, part, made now)
+    exports_reused: int = 0  # departments whose exports the last build reused
+    export_parts: dict[bytes, Any] = field(default_factory=dict)  # in memory, when not persisting
+    printer: Fingerprinter | None = None  # this build's digests, shared by pages and exports
 
     @classmethod
     def open(cls, out: Path) -> "BuildCache":
@@ -155,12 +161,17 @@ class BuildCache:
                 data = pickle.load(stream)
             if data.get("version") == CACHE_VERSION:
                 cache.pages, cache.audited, cache.needle_forms = data["pages"], data["audited"], data["needle_forms"]
+                cache.exports = data.get("exports", {})
                 if data.get("audit_code") != _audit_code():  # a changed audit reads every file again
                     cache.audited, cache.needle_forms = {}, frozenset()
                 cache._load_documents()
         except Exception:  # a missing, old or damaged cache is an empty one: it only saves time
-            cache.pages, cache.audited, cache.needle_forms = {}, {}, frozenset()
+            cache.pages, cache.audited, cache.needle_forms, cache.exports = {}, {}, frozenset(), {}
         return cache
+
+    def begin(self) -> None:
+        """Forget what a previous, perhaps failed, build collected: each build starts afresh."""
+        self.audited_next, self.exports_next, self.exports_reused, self.printer = None, {}, 0, None
 
     # One small file per parsed content file (with its validation result), named by the file and
     # the hash of its bytes: a rebuild after one edit writes one file, not the whole cache.
@@ -197,7 +208,7 @@ class BuildCache:
     def render(self, env: jinja2.Environment, site: SiteInfo, pages: list[Page], key: bytes, out: Path, output: Output) -> None:
         """Every page into the output, rendering only pages whose fingerprint changed since the
         last build; the others are the live site's files (hard-linked when staging on disk)."""
-        printer = Fingerprinter()
+        printer = self.printer = self.printer or Fingerprinter()
         site_digest = printer.digest(site)
         self.fingerprints = {page.path: printer.page(key, site_digest, page) for page in pages}
         output.check_new(page.path for page in pages)
@@ -264,15 +275,109 @@ class BuildCache:
                 pages[path] = (fingerprint, stat.st_size, stat.st_mtime_ns)
         audited, forms = self.audited_next or ({}, frozenset())
         self.pages, self.audited, self.needle_forms = pages, audited, forms
-        self.audited_next, self.in_use = None, []
+        exports = self._save_exports(out, sizes)
+        self.audited_next, self.in_use, self.printer = None, [], None
         if not self.persist:
             return
         self._save_documents()
-        data = {"version": CACHE_VERSION, "pages": pages, "audited": audited, "needle_forms": forms, "audit_code": _audit_code()}
+        data = {"version": CACHE_VERSION, "pages": pages, "audited": audited, "needle_forms": forms, "audit_code": _audit_code(),
+                "exports": exports}
         temporary = self.folder / f"cache.pickle.tmp-{os.getpid()}"
         with open(temporary, "wb") as stream:
             pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.folder / "cache.pickle")
+
+
+    # ---- exports ---------------------------------------------------------------------------
+
+    def export_memo(self, key: bytes, out: Path) -> "ExportMemo":
+        return ExportMemo(self, key, out)
+
+    def _save_exports(self, out: Path, sizes: Mapping[str, int]) -> dict[str, tuple[bytes, dict[str, tuple[int, int]]]]:
+        """The export files of this build by department, as they now are in the live site; the
+        rows of departments exported afresh go to one file each (named by the department's key)."""
+        exports: dict[str, tuple[bytes, dict[str, tuple[int, int]]]] = {}
+        parts: dict[bytes, Any] = {}
+        for dept_path, (key, part, made) in self.exports_next.items():
+            stats = {}
+            for path in part.sizes:
+                try:
+                    stat = (out / path).stat()
+                except OSError:
+                    break
+                if stat.st_size != sizes.get(path, -1):
+                    break
+                stats[path] = (stat.st_size, stat.st_mtime_ns)
+            else:
+                exports[dept_path] = (key, stats)
+                parts[key] = part if made else None
+        self.exports, self.exports_next = exports, {}
+        if not self.persist:
+            self.export_parts = {key: part or self.export_parts[key] for key, part in parts.items()}
+            return exports
+        folder = self.folder / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        for key, part in parts.items():
+            if part is not None:
+                temporary = folder / f"{key.hex()}.tmp-{os.getpid()}"
+                temporary.write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(temporary, folder / f"{key.hex()}.pickle")
+        for stale in folder.glob("*.pickle"):
+            if bytes.fromhex(stale.stem) not in parts:
+                stale.unlink(missing_ok=True)
+        return exports
+
+    def _export_part(self, key: bytes) -> Any:
+        if key in self.export_parts:
+            return self.export_parts[key]
+        try:
+            return pickle.loads((self.folder / "exports" / f"{key.hex()}.pickle").read_bytes())
+        except Exception:
+            return None
+
+
+class ExportMemo:
+    """exports.Reuse through the cache: a department's export files are the live site's when its
+    public model (digested as page contexts are), the templates, configuration and code (`key`)
+    are unchanged and its files are still exactly what the last build wrote."""
+
+    def __init__(self, cache: BuildCache, key: bytes, out: Path) -> None:
+        self.cache, self.key, self.out = cache, key, out
+        self.cache.printer = self.cache.printer or Fingerprinter()
+
+    def _key(self, dept: object) -> bytes:
+        assert self.cache.printer is not None
+        return _hash(self.key + self.cache.printer.digest(dept))
+
+    def reused(self, dept: Any, output: Output) -> Any:
+        previous = self.cache.exports.get(dept.path)
+        if output.staging is None or previous is None:
+            return None
+        key = self._key(dept)
+        if previous[0] != key or not self._unchanged(previous[1]):
+            return None
+        part = self.cache._export_part(key)
+        if part is None or set(part.sizes) != set(previous[1]):
+            return None
+        for path, (size, _) in previous[1].items():
+            if not output.link(path, self.out / path, size):
+                output.add(path, (self.out / path).read_bytes())
+        self.cache.exports_next[dept.path] = (key, part, False)
+        self.cache.exports_reused += 1
+        return part
+
+    def made(self, dept: Any, part: Any) -> None:
+        self.cache.exports_next[dept.path] = (self._key(dept), part._replace(files={}), True)
+
+    def _unchanged(self, files: dict[str, tuple[int, int]]) -> bool:
+        for path, expected in files.items():
+            try:
+                stat = (self.out / path).stat()
+            except OSError:
+                return False
+            if (stat.st_size, stat.st_mtime_ns) != expected:
+                return False
+        return True
 
 
 def _document_name(key: tuple[str, bytes]) -> str:

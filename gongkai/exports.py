@@ -16,7 +16,7 @@ import csv
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple, Protocol
 
 from . import xlsx
 from .formatting import spreadsheet_text
@@ -262,14 +262,33 @@ def exports(public: PublicSite, base_url: str, title: str = "预算绩效目标�
     return dict(output.files)
 
 
-def export_to(output: Output, public: PublicSite, base_url: str, title: str = "预算绩效目标公开") -> None:
+class Reuse(Protocol):
+    """What a build cache offers exports: a department's files and rows from the last build when
+    nothing they are made of has changed (see cache.ExportMemo)."""
+
+    def reused(self, dept: PublicDepartment, output: Output) -> _DepartmentExport | None: ...
+
+    def made(self, dept: PublicDepartment, part: _DepartmentExport) -> None: ...
+
+
+def export_to(output: Output, public: PublicSite, base_url: str, title: str = "预算绩效目标公开",
+              reuse: Reuse | None = None) -> None:
     """The exports into the output; with a staging folder, each department's files are written
-    there by the worker that made them (only their sizes come back)."""
-    parts = _all_department_exports(public, base_url, output.staging)
-    for part in parts:
-        for path, size in part.sizes.items():
-            output.claim(path, size)
-        output.update(part.files)
+    there by the worker that made them (only their sizes come back). With `reuse`, departments
+    unchanged since the last build keep their files (the year and site files are joined anew)."""
+    kept = [reuse.reused(dept, output) if reuse else None for dept in public.departments]
+    stale = [dept for dept, part in zip(public.departments, kept) if part is None]
+    made = iter(_department_exports(stale, base_url, output.staging))
+    parts: list[_DepartmentExport] = []
+    for dept, part in zip(public.departments, kept):
+        if part is None:
+            part = next(made)
+            for path, size in part.sizes.items():
+                output.claim(path, size)
+            output.update(part.files)
+            if reuse:
+                reuse.made(dept, part)
+        parts.append(part)
     output.update(_collected_files(public, parts, title))
 
 
@@ -302,10 +321,9 @@ def _json_file(text: str) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _all_department_exports(public: PublicSite, base_url: str, staging: Path | None) -> list[_DepartmentExport]:
+def _department_exports(departments: list[PublicDepartment], base_url: str, staging: Path | None) -> list[_DepartmentExport]:
     """Each department's files and rows, in department order; across cores when the site is large."""
     from .render import render_jobs
-    departments = public.departments
     workers = render_jobs(sum(len(d.projects) for d in departments)) if len(departments) > 1 else 1
 
     def export(index: int) -> _DepartmentExport:

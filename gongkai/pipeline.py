@@ -96,7 +96,7 @@ def produce(paths: Paths, cache: BuildCache | None = None, staging: Path | None 
     output = Output(staging)
     assert result.site is not None
     if cache:
-        cache.audited_next = None  # what this build audits, collected batch by batch
+        cache.begin()
     with _search_index(public, config) as search:
         _produce_files(paths, cache, result, output, search)
         with result.stage("audit"):  # everything but the search index, while Pagefind still works
@@ -141,7 +141,8 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
             render_to(output, env, site_info, pages)
         output.update(_assets(paths.templates / "assets"))
     with result.stage("exports"):
-        export_to(output, public, config.base_url, config.site_name)
+        reuse = cache.export_memo(build_key(paths.templates, paths.config), paths.out) if cache and output.staging else None
+        export_to(output, public, config.base_url, config.site_name, reuse)
     with result.stage("links"):
         # The previous site (the folder this build replaces) tells which URLs changed.
         manifest = plan(read_manifest(paths.out), public, page_identities(result.site), config.publication_date)

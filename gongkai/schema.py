@@ -6,6 +6,7 @@ One table serves the validator, the JSON Schema for editors' autocompletion, the
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +35,11 @@ class Record:
     fields: tuple[Field, ...]
 
     def field(self, key: str) -> Field | None:
-        return next((f for f in self.fields if f.key == key), None)
+        return self._by_key.get(key)
+
+    @functools.cached_property
+    def _by_key(self) -> dict[str, Field]:  # looked up for every key of every record read
+        return {f.key: f for f in reversed(self.fields)}  # the first field of a key wins, as before
 
     @property
     def keys(self) -> list[str]:

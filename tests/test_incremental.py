@@ -155,3 +155,13 @@ def test_a_leak_fails_the_cached_build_and_leaves_the_site_as_it_was(site: Paths
     with pytest.raises(AuditFailed):
         build(site, cache=BuildCache.open(site.out))
     assert _tree(site.out) == before
+
+
+def test_exports_of_unchanged_departments_are_reused(site: Paths) -> None:
+    build(site, cache=BuildCache.open(site.out))
+    departments = sum(1 for _ in site.content.rglob("部门.yml"))
+    project = _project_file(site)
+    project.write_text(project.read_text(encoding="utf-8").replace("资金用途: \"", "资金用途: \"（已修订）", 1), encoding="utf-8")
+    cache = BuildCache.open(site.out)
+    _rebuild_and_compare(site, cache)  # every file, the changed department's exports included, as a clean build
+    assert departments >= 2 and cache.exports_reused == departments - 1
