@@ -72,7 +72,7 @@ def build_search_only(content: Path, site: Path) -> float:
     from gongkai.config import load_config
     from gongkai.pages import build_pages
     from gongkai.render import environment, render_pages
-    from gongkai.writer import write_tree
+    from gongkai.writer import write_files
 
     paths = Paths(content, ROOT / "site_config.yml", ROOT / "templates", site)
     public = check(paths).public
@@ -87,7 +87,7 @@ def build_search_only(content: Path, site: Path) -> float:
     if site.exists():
         shutil.rmtree(site)
     site.mkdir(parents=True)
-    write_tree(site, files)
+    write_files(site, files)
     return seconds
 
 

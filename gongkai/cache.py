@@ -36,7 +36,7 @@ from .load import ParsedMemo
 from .pages import Page, SiteInfo
 from .public import PublicSite
 from .render import render_to
-from .writer import Output, subset
+from .writer import Output, OutputError, subset
 from .validate import ProjectMemo
 
 _PAGES = Page.__module__
@@ -223,23 +223,7 @@ class BuildCache:
     @staticmethod
     def _reuse(out: Path, path: str, previous: tuple[bytes, int, int], output: Output) -> bool:
         """Take the live file, if it is still exactly what the last build wrote."""
-        target = out / path
-        try:
-            stat = target.stat()
-        except OSError:
-            return False
-        if (stat.st_size, stat.st_mtime_ns) != previous[1:]:
-            return False
-        if output.link(path, target, stat.st_size):
-            return True
-        try:
-            data = target.read_bytes()
-        except OSError:
-            return False
-        if len(data) != previous[1]:
-            return False
-        output.add(path, data)
-        return True
+        return _live_stat(out, path) == previous[1:] and output.take(path, out / path, previous[1])
 
     # ---- audit -------------------------------------------------------------------------
 
@@ -267,12 +251,9 @@ class BuildCache:
             self.validated = {k: v for k, v in self.validated.items() if k in in_use}
         pages: dict[str, tuple[bytes, int, int]] = {}
         for path, fingerprint in self.fingerprints.items():
-            try:
-                stat = (out / path).stat()
-            except OSError:
-                continue
-            if stat.st_size == sizes.get(path, -1):
-                pages[path] = (fingerprint, stat.st_size, stat.st_mtime_ns)
+            stat = _live_stat(out, path)
+            if stat is not None and stat[0] == sizes.get(path, -1):
+                pages[path] = (fingerprint, *stat)
         audited, forms = self.audited_next or ({}, frozenset())
         self.pages, self.audited, self.needle_forms = pages, audited, forms
         exports = self._save_exports(out, sizes)
@@ -287,7 +268,6 @@ class BuildCache:
             pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.folder / "cache.pickle")
 
-
     # ---- exports ---------------------------------------------------------------------------
 
     def export_memo(self, key: bytes, out: Path) -> "ExportMemo":
@@ -299,17 +279,9 @@ class BuildCache:
         exports: dict[str, tuple[bytes, dict[str, tuple[int, int]]]] = {}
         parts: dict[bytes, Any] = {}
         for dept_path, (key, part, made) in self.exports_next.items():
-            stats = {}
-            for path in part.sizes:
-                try:
-                    stat = (out / path).stat()
-                except OSError:
-                    break
-                if stat.st_size != sizes.get(path, -1):
-                    break
-                stats[path] = (stat.st_size, stat.st_mtime_ns)
-            else:
-                exports[dept_path] = (key, stats)
+            stats = {path: _live_stat(out, path) for path in part.sizes}
+            if all(stat is not None and stat[0] == sizes.get(path, -1) for path, stat in stats.items()):
+                exports[dept_path] = (key, stats)  # type: ignore[assignment]
                 parts[key] = part if made else None
         self.exports, self.exports_next = exports, {}
         if not self.persist:
@@ -354,14 +326,15 @@ class ExportMemo:
         if output.staging is None or previous is None:
             return None
         key = self._key(dept)
-        if previous[0] != key or not self._unchanged(previous[1]):
+        files = previous[1]
+        if previous[0] != key or any(_live_stat(self.out, path) != stat for path, stat in files.items()):
             return None
         part = self.cache._export_part(key)
-        if part is None or set(part.sizes) != set(previous[1]):
+        if part is None or set(part.sizes) != set(files):
             return None
-        for path, (size, _) in previous[1].items():
-            if not output.link(path, self.out / path, size):
-                output.add(path, (self.out / path).read_bytes())
+        for path, (size, _) in files.items():
+            if not output.take(path, self.out / path, size):
+                raise OutputError(f"上次构建的导出文件无法读取：{self.out / path}")  # checked just above
         self.cache.exports_next[dept.path] = (key, part, False)
         self.cache.exports_reused += 1
         return part
@@ -369,15 +342,14 @@ class ExportMemo:
     def made(self, dept: Any, part: Any) -> None:
         self.cache.exports_next[dept.path] = (self._key(dept), part._replace(files={}), True)
 
-    def _unchanged(self, files: dict[str, tuple[int, int]]) -> bool:
-        for path, expected in files.items():
-            try:
-                stat = (self.out / path).stat()
-            except OSError:
-                return False
-            if (stat.st_size, stat.st_mtime_ns) != expected:
-                return False
-        return True
+
+def _live_stat(out: Path, path: str) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a file of the live site: how the cache knows it is still what a build wrote."""
+    try:
+        stat = (out / path).stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _document_name(key: tuple[str, bytes]) -> str:

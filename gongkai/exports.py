@@ -222,7 +222,7 @@ def json_text(data: Any) -> str:
 
 
 def to_json(data: Any) -> bytes:
-    return (json_text(data) + "\n").encode("utf-8")
+    return _json_file(json_text(data))
 
 
 def _object_text(members: list[tuple[str, str]]) -> str:

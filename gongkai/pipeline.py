@@ -133,15 +133,16 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
     assert config is not None and public is not None and result.site is not None
     with result.stage("pages"):
         site_info, pages = build_pages(config, public, declared_predecessors(result.site))
+    key = build_key(paths.templates, paths.config) if cache else b""  # templates, configuration and code
     with result.stage("render"):
         env = environment(paths.templates)
         if cache:
-            cache.render(env, site_info, pages, build_key(paths.templates, paths.config), paths.out, output)
+            cache.render(env, site_info, pages, key, paths.out, output)
         else:
             render_to(output, env, site_info, pages)
         output.update(_assets(paths.templates / "assets"))
     with result.stage("exports"):
-        reuse = cache.export_memo(build_key(paths.templates, paths.config), paths.out) if cache and output.staging else None
+        reuse = cache.export_memo(key, paths.out) if cache and output.staging else None
         export_to(output, public, config.base_url, config.site_name, reuse)
     with result.stage("links"):
         # The previous site (the folder this build replaces) tells which URLs changed.

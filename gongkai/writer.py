@@ -145,22 +145,30 @@ class Output:
             raise OutputError(f"两个输出写到了同一路径：{path}")
         self.sizes[path] = size
 
-    def link(self, path: str, source: Path, size: int) -> bool:
-        """A file that is already on disk exactly as it must be published (a page the cache
-        reuses from the live site): hard-linked into staging. False if it could not be."""
-        if self._writer is None:
-            return False
+    def take(self, path: str, source: Path, size: int) -> bool:
+        """A file that is already on disk exactly as it must be published (a file the cache
+        reuses from the live site): hard-linked into staging, else read and added. False if
+        it cannot be read or is no longer `size` bytes long."""
+        if self._writer is not None:
+            try:
+                os.link(source, self._writer.target(path))
+            except OSError:
+                pass
+            else:
+                self.claim(path, size)
+                return True
         try:
-            os.link(source, self._writer.target(path))
+            data = source.read_bytes()
         except OSError:
             return False
-        self.claim(path, size)
+        if len(data) != size:
+            return False
+        self.add(path, data)
         return True
 
     def update(self, files: Mapping[str, bytes]) -> None:
         for path in sorted(files):
             self.add(path, files[path])
-
 
 
 class BuildLocked(Exception):
@@ -257,11 +265,6 @@ def clean_stale(out: Path) -> None:
             leftovers.remove(previous[0])
     for path in leftovers:
         shutil.rmtree(path, ignore_errors=True)
-
-
-def write_tree(root: Path, files: Mapping[str, bytes]) -> None:
-    output = Output(root)
-    output.update(files)
 
 
 _RENAME_EXCHANGE = 2
