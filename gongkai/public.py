@@ -78,7 +78,6 @@ class PublicProject:
     # recovered by subtraction (it is then part of the department's combined line).
     amount_combined: bool = False
     identity: str = ""  # stable id for slugs.json (disclosure.links); "" when the page takes no part in links
-    continues: str | None = None  # the 上年项目 code its content names, when that may be published
 
     @property
     def path(self) -> str:
@@ -156,6 +155,9 @@ class PublicSite:
 
     departments: tuple[PublicDepartment, ...]
     withheld: tuple[Withheld, ...]
+    # (project path, last year's project path): the links across years the classifier allows —
+    # both records public, the same project by its code or 上年项目 (disclosure.classify).
+    predecessors: tuple[tuple[str, str], ...] = ()
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -164,3 +166,7 @@ class PublicSite:
     @property
     def projects(self) -> tuple[PublicProject, ...]:
         return tuple(p for d in self.departments for p in d.projects)
+
+    def predecessor(self, project: PublicProject) -> str | None:
+        """The path of last year's public record of this project, when the classifier allows the link."""
+        return dict(self.predecessors).get(project.path)

@@ -3,11 +3,9 @@
 A pure function. It copies across only what the public types can hold, replaces what is
 secret with the configured wording, and lists every withheld string for the leak audit.
 
-Levels, widest first: a department (`涉密: true` in 部门.yml: nothing of it is published), a
-unit (its projects become secret projects, its name is withheld), a project (`涉密: true`,
-or its code in the secret register), a field (`涉密字段: [立项依据, …]`), an indicator row
-(`涉密: true` on the row). After that, `disclosure_control` decides which totals and
-further amounts may be published when secret amounts are withheld.
+What is withheld, and why, is decided by one classifier (`disclosure.classify`) for the whole
+site at once; this module only carries its verdicts out. After that, `disclosure_control`
+decides which totals and further amounts may be published when secret amounts are withheld.
 """
 
 from __future__ import annotations
@@ -16,8 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from gongkai.disclosure import control as dc
+from gongkai.disclosure.classify import Classification, classify, name_key
 from gongkai.disclosure.links import identity
-from gongkai.disclosure.register import Register, apply_register, check_register, code_key
+from gongkai.disclosure.register import Register, check_register
 from gongkai.source.config import Disclosure
 from gongkai.errors import ContentError, Problem
 from gongkai.source.model import Amount, Department, Goal, Indicator, Money, Project, Site, Task
@@ -61,12 +60,14 @@ class Redaction:
     log: tuple[LogEntry, ...] = ()
     controls: tuple[ControlResult, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    classification: Classification = field(default_factory=Classification)
 
 
 @dataclass
 class _Collector:
     rules: Disclosure
-    register: frozenset[str] = frozenset()
+    cls: Classification
+    paths: dict[str, str] = field(default_factory=dict)  # public project file → its public path
     withheld: list[Withheld] = field(default_factory=list)
     log: list[LogEntry] = field(default_factory=list)
     controls: list[ControlResult] = field(default_factory=list)
@@ -91,7 +92,7 @@ def _money(money: Money | None, show: bool) -> PublicMoney | None:
 
 
 def _indicator(row: Indicator, anchor: str, rules: Disclosure, out: _Collector, source: str, secret: bool) -> PublicIndicator:
-    if secret or row.secret:
+    if secret:
         for text in (row.level2, row.level3, row.value, row.description, row.basis, row.standard, row.code):
             out.hide(text, source, "涉密指标行")
         if row.level1_norm is None:
@@ -109,8 +110,10 @@ def _indicator(row: Indicator, anchor: str, rules: Disclosure, out: _Collector, 
     )
 
 
-def _goal(goal: Goal, rules: Disclosure, out: _Collector, source: str, secret: bool) -> PublicGoal:
-    rows = tuple(_indicator(r, f"指标-{goal.period_label}-{i + 1}", rules, out, f"{source}: {goal.period_label}目标.指标[{i + 1}]", secret)
+def _goal(goal: Goal, project: Project, rules: Disclosure, out: _Collector, secret: bool) -> PublicGoal:
+    source = project.file
+    rows = tuple(_indicator(r, f"指标-{goal.period_label}-{i + 1}", rules, out, f"{source}: {goal.period_label}目标.指标[{i + 1}]",
+                            secret or out.cls.row_secret(project, goal.period, i))
                  for i, r in enumerate(goal.indicators))
     if secret:
         out.hide(goal.title, f"{source}: {goal.period_label}目标.名称", "涉密字段")
@@ -128,12 +131,12 @@ def _hide_whole_project(project: Project, rule: str, rules: Disclosure, out: _Co
         out.hide(attribute, f"{source}: 项目属性", rule)
     if project.review:
         out.hide(project.review.opinion, f"{source}: 审核意见", rule)
-    if rules.secret_label != "code":
+    if not out.cls.show_code(project, rules.secret_label):
         out.hide(project.code, f"{source}: 项目编码", rule)
     if project.slug and project.slug != slugify(project.code or ""):
         out.hide(f"{project.year}/{project.department_slug}/{project.slug}/", f"{source}: 链接名", rule)
     for goal in project.goals:
-        _goal(goal, rules, out, source, secret=True)
+        _goal(goal, project, rules, out, secret=True)
 
 
 def _secret_project(project: Project, label: str, slug: str, dept: Department, unit: str, rules: Disclosure,
@@ -144,13 +147,13 @@ def _secret_project(project: Project, label: str, slug: str, dept: Department, u
     return PublicProject(
         slug=slug, name=label, year=project.year, department_slug=dept.slug, department_name=dept.name, unit=unit,
         money=_money(project.money, show_amount), secret=True,  # type: ignore[arg-type]
-        code=project.code if rules.secret_label == "code" else None, goals=(placeholder,), wording=rules.secret_wording,
+        code=project.code if out.cls.show_code(project, rules.secret_label) else None, goals=(placeholder,), wording=rules.secret_wording,
     )
 
 
 def _public_project(project: Project, dept: Department, unit: str, label: str, slug: str, rules: Disclosure,
                     out: _Collector, show_amount: bool) -> PublicProject:
-    secret = set(project.secret_fields)
+    secret = out.cls.withheld_fields(project)
     source = project.file
 
     def keep(name: str) -> str | None:
@@ -164,7 +167,7 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
         out.hide(project.name, f"{source}: 项目名称", "涉密字段")
     if "上年项目" in secret:
         out.hide(project.previous, f"{source}: 上年项目", "涉密字段")
-    goals = tuple(_goal(g, rules, out, source, secret=f"{g.period_label}目标" in secret) for g in project.goals)
+    goals = tuple(_goal(g, project, rules, out, secret=f"{g.period_label}目标" in secret) for g in project.goals)
     review = project.review
     if "审核意见" in secret and review:
         out.hide(review.opinion, f"{source}: 审核意见", "涉密字段")
@@ -174,7 +177,8 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
             out.hide(a, f"{source}: 项目属性", "涉密字段")
         attributes = ()
     for key in sorted(secret):
-        out.record(dept, f"{source}: {key}", "涉密字段")
+        reason = out.cls.field_reasons.get((project.file, key))
+        out.record(dept, f"{source}: {key}", f"涉密字段（{reason}）" if reason else "涉密字段")
     return PublicProject(
         slug=slug, name=label, year=project.year, department_slug=dept.slug,
         department_name=dept.name, unit=unit, money=_money(project.money, show_amount), code=project.code,  # type: ignore[arg-type]
@@ -188,24 +192,27 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
         withheld_fields=tuple(k for k in PROJECT.keys if k in secret), wording=rules.secret_wording if secret else None,
         amount_combined=not show_amount,
         identity=identity("project", project.file) if project.slug and slug == project.slug else "",
-        continues=None if "上年项目" in secret else project.previous,
     )
 
 
-def _task(task: Task, by_code: dict[str, PublicProject], secret_codes: set[str], hidden_codes: set[str],
-          renamed: dict[str, str], rules: Disclosure, out: _Collector, source: str, hidden: bool = False) -> PublicTask:
-    target = by_code.get(task.code or "")
-    amount = None if hidden or task.code in hidden_codes else task.amount
-    if task.code in secret_codes:
-        for text in (task.name, task.goal, task.indicator_text):
-            out.hide(text, source, "涉密项目的年度任务")
+def _task(task: Task, index: int, dept: Department, by_file: dict[str, PublicProject], hidden_files: set[str],
+          rules: Disclosure, out: _Collector, hidden: bool = False) -> PublicTask:
+    source = f"{dept.file}: 年度主要任务[{index + 1}]"
+    linked = out.cls.task_project(dept, index)
+    target = by_file.get(linked or "")
+    amount = None if hidden or linked in hidden_files else task.amount
+    verdict = out.cls.task_verdict(dept, index)
+    if verdict and verdict.rule == "涉密项目的年度任务":
+        for text in (task.name, task.goal, task.indicator_text) + ((task.code,) if not (target and target.code) else ()):
+            out.hide(text, source, verdict.rule)
         label = target.name if target else rules.secret_wording
         return PublicTask(label, amount, target.code if target else None, rules.secret_wording, None, target.path if target else None)
-    name = task.name
-    if task.code in renamed:  # the task names a project whose 项目名称 is secret
-        out.hide(task.name, source, "涉密字段的年度任务")
-        name = renamed[task.code]  # type: ignore[index]
-    return PublicTask(name, amount, task.code, task.goal, task.indicator_text, target.path if target else None)
+    name, code = task.name, task.code
+    if verdict:  # the task names a project whose 项目名称 is secret: it shows that project's public label
+        out.hide(task.name, source, verdict.rule)
+        name = target.name if target else rules.secret_wording
+        code = target.code if target else None
+    return PublicTask(name, amount, code, task.goal, task.indicator_text, target.path if target else None)
 
 
 # ---- departments ------------------------------------------------------------------------------
@@ -231,100 +238,93 @@ def _hide_department(dept: Department, rules: Disclosure, out: _Collector) -> No
 
 
 def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicDepartment | None:
-    if dept.secret:
+    if out.cls.department_secret(dept):
         _hide_department(dept, rules, out)
         return None
-    secret_units = {u.name for u in dept.units if u.secret}
     for unit in dept.units:
-        if unit.secret:
+        if out.cls.unit_secret(dept, unit.name):
             out.hide(unit.name, f"{dept.file}: 单位.单位名称", "涉密单位")
             out.hide(unit.code, f"{dept.file}: 单位.单位编码", "涉密单位")
     ordered = sorted(dept.projects, key=lambda p: p.file)
-    secret = {p.file: _secret_rule(p, dept, secret_units, out) for p in ordered}
-    secret = {k: v for k, v in secret.items() if v}
+    secret = {p.file: v.rule for p in ordered if (v := out.cls.project_verdict(p))}
     withheld = rules.secret_amounts == "withhold" or rules.secret_label == "hidden"
-    table = _table(dept, ordered, secret if withheld else {})
+    table = _table(dept, ordered, secret if withheld else {}, out.cls)
     plan = dc.protect(table, rules.subtraction)
     out.controls.append(ControlResult(dept.file, table, plan, rules.subtraction))
     _plan_problems(dept, plan, out)
     projects: list[PublicProject] = []
-    secret_codes: set[str] = set()
-    renamed: dict[str, str] = {}
+    by_file: dict[str, PublicProject] = {}
     numbered = unnamed = 0
     for project in ordered:
         unit_name = project.unit or dept.name
-        unit_public = SECRET_UNIT_LABEL if unit_name in secret_units else unit_name
+        unit_public = SECRET_UNIT_LABEL if out.cls.unit_secret(dept, unit_name) else unit_name
+        fields = out.cls.withheld_fields(project)
         show_amount = project.file not in plan.hidden
         if project.file in secret:
             numbered += 1
             rule = secret[project.file]
-            if project.code:
-                secret_codes.add(project.code)
             _hide_whole_project(project, rule, rules, out)
             out.record(dept, project.file, rule, project.money.total.yuan)
-            label, slug = _secret_label(project, numbered, rules)
+            label, slug = _secret_label(project, numbered, rules, out.cls)
             public = _secret_project(project, label, slug, dept, unit_public, rules, out, show_amount)
+            by_file[project.file] = public
             if rules.secret_label != "hidden":
                 projects.append(public)
             continue
         label, slug = project.name, project.slug or slugify(project.name)
-        if "项目名称" in project.secret_fields:
+        if "项目名称" in fields:
             unnamed += 1
             label = project.code or f"名称涉密项目{unnamed}"
             if not project.code or slug != slugify(project.code):
                 out.hide(f"{project.year}/{dept.slug}/{slug}/", f"{project.file}: 链接名", "涉密字段")
                 slug = slugify(project.code) if project.code else f"mingcheng-shemi-{unnamed}"
-            if project.code:
-                renamed[project.code] = label
-        if "实施单位" in project.secret_fields:
+        if "实施单位" in fields:
             unit_public = UNIT_WITHHELD_LABEL
         if not show_amount:
             out.record(dept, project.file, "相减推算保护（与涉密项目合并列示金额）", project.money.total.yuan)
-        projects.append(_public_project(project, dept, unit_public, label, slug, rules, out, show_amount))
+        public = _public_project(project, dept, unit_public, label, slug, rules, out, show_amount)
+        by_file[project.file] = _remember_path(out, project, public)
+        projects.append(public)
     projects.sort(key=lambda p: (-(p.money.total.yuan if p.money.total else Decimal(-1)), p.slug))
-    by_code = {p.code: p for p in projects if p.code}
-    hidden_codes = {p.code for p in dept.projects if p.code and p.file in plan.hidden}
+    if rules.secret_label == "hidden":  # a hidden project has no page for a task to link to
+        by_file = {k: v for k, v in by_file.items() if k not in secret}
+    hidden_files = {p.file for p in dept.projects if p.file in plan.hidden}
     hidden_tasks = {i for i in range(len(dept.tasks)) if f"任务:{i}" in plan.hidden}
     total = Amount(sum((p.money.total.yuan for p in dept.projects), Decimal(0)), dept.unit)
     combined = [p.money.total.yuan for p in dept.projects if p.file in plan.hidden]
     show_combined = bool(combined) and rules.subtraction == "combine"
-    units = _units(dept, projects, secret_units, set(plan.suppressed))
-    tasks = tuple(_task(t, by_code, secret_codes, hidden_codes, renamed, rules, out, f"{dept.file}: 年度主要任务[{i + 1}]", i in hidden_tasks)
-                  for i, t in enumerate(dept.tasks))
+    units = _units(dept, projects, out.cls, set(plan.suppressed))
+    tasks = tuple(_task(t, i, dept, by_file, hidden_files, rules, out, i in hidden_tasks) for i, t in enumerate(dept.tasks))
     return PublicDepartment(
         name=dept.name, slug=dept.slug, year=dept.year, unit=dept.unit, units=units, projects=tuple(projects),
         total=total, withheld_total=Amount(sum(combined, Decimal(0)), dept.unit) if show_combined else None,
         short_name=dept.short_name, code=dept.code, level=dept.level, region=dept.region, source=dept.source,
         goal=dept.goal, tasks=tasks, measures=dept.measures,
-        indicators=tuple(_indicator(r, f"指标-部门-{i + 1}", rules, out, f"{dept.file}: 绩效指标[{i + 1}]", False) for i, r in enumerate(dept.indicators)),
+        indicators=tuple(_indicator(r, f"指标-部门-{i + 1}", rules, out, f"{dept.file}: 绩效指标[{i + 1}]", r.secret) for i, r in enumerate(dept.indicators)),
         note=dept.note, identity=identity("department", dept.file), withheld_secondary=sum(1 for k in plan.secondary if not k.startswith("任务:")) if show_combined else 0,
     )
 
 
-def _secret_rule(project: Project, dept: Department, secret_units: set[str], out: _Collector) -> str | None:
-    if project.code and code_key(project.code) in out.register:
-        return "涉密登记册"
-    if project.secret:
-        return "涉密项目"
-    if (project.unit or dept.name) in secret_units:
-        return "涉密单位"
-    return None
+def _remember_path(out: _Collector, project: Project, public: PublicProject) -> PublicProject:
+    """Remember where a public project's page is, for links from other years."""
+    out.paths[project.file] = public.path
+    return public
 
 
-def _table(dept: Department, projects: list[Project], withheld: dict[str, str]) -> dc.Table:
+def _table(dept: Department, projects: list[Project], withheld: dict[str, str], cls: Classification) -> dc.Table:
     """The department's published arithmetic: its total, each unit's stated 合计, and the cells."""
-    cells = tuple(dc.Cell(p.file, _cell_label(p, withheld), p.money.total.yuan, p.file in withheld) for p in projects)
+    cells = tuple(dc.Cell(p.file, _cell_label(p, withheld, cls), p.money.total.yuan, p.file in withheld) for p in projects)
     totals = [dc.Total("部门合计", f"部门“{dept.name}”的项目支出合计", tuple(p.file for p in projects), suppressible=False)]
-    secret_units = {u.name for u in dept.units if u.secret}
     for unit in dept.units:
-        if unit.total is not None and unit.name not in secret_units:
-            members = tuple(p.file for p in projects if (p.unit or dept.name) == unit.name)
+        if unit.total is not None and not cls.unit_secret(dept, unit.name):
+            members = tuple(p.file for p in projects if name_key(p.unit or dept.name) == name_key(unit.name))
             totals.append(dc.Total(f"单位合计:{unit.name}", f"单位“{unit.name}”的合计", members))
-    task_cells, task_total = _task_table(dept, projects, withheld)
+    task_cells, task_total = _task_table(dept, projects, withheld, cls)
     return dc.Table(dept.file, cells + task_cells, tuple(totals) + task_total)
 
 
-def _task_table(dept: Department, projects: list[Project], withheld: dict[str, str]) -> tuple[tuple[dc.Cell, ...], tuple[dc.Total, ...]]:
+def _task_table(dept: Department, projects: list[Project], withheld: dict[str, str],
+                cls: Classification) -> tuple[tuple[dc.Cell, ...], tuple[dc.Total, ...]]:
     """年度主要任务 amounts that add up to the department total are a second table of the same money.
 
     A task linked to a project with the same amount is that project's cell; any other task is a
@@ -334,10 +334,10 @@ def _task_table(dept: Department, projects: list[Project], withheld: dict[str, s
     total = sum((p.money.total.yuan for p in projects), Decimal(0))
     if not tasks or sum((t.amount.yuan for _, t in tasks), Decimal(0)) != total:  # type: ignore[union-attr]
         return (), ()
-    by_code = {p.code: p for p in projects if p.code}
+    by_file = {p.file: p for p in projects}
     cells, members = [], []
     for i, task in tasks:
-        linked = by_code.get(task.code or "")
+        linked = by_file.get(cls.task_project(dept, i) or "")
         if linked is not None and linked.money.total.yuan == task.amount.yuan:  # type: ignore[union-attr]
             members.append(linked.file)
             continue
@@ -347,9 +347,9 @@ def _task_table(dept: Department, projects: list[Project], withheld: dict[str, s
     return tuple(cells), (dc.Total("任务合计", "年度主要任务金额之和（等于项目支出合计）", tuple(members), suppressible=False),)
 
 
-def _cell_label(project: Project, withheld: dict[str, str]) -> str:
+def _cell_label(project: Project, withheld: dict[str, str], cls: Classification) -> str:
     # Messages and the report name a secret project by its file, never by its secret name.
-    if project.file in withheld or "项目名称" in project.secret_fields:
+    if project.file in withheld or cls.project_secret(project) or "项目名称" in cls.withheld_fields(project):
         return project.code or project.file
     return project.name
 
@@ -364,9 +364,9 @@ def _plan_problems(dept: Department, plan: dc.Plan, out: _Collector) -> None:
                                     "该部门公开的项目太少，无法隐藏涉密金额：把 disclosure.secret_amounts 设为 show，或与保密部门商定公开方式。"))
 
 
-def _units(dept: Department, projects: list[PublicProject], secret_units: set[str], suppressed: set[str]) -> tuple[PublicUnit, ...]:
+def _units(dept: Department, projects: list[PublicProject], cls: Classification, suppressed: set[str]) -> tuple[PublicUnit, ...]:
     units = []
-    declared = [u for u in dept.units if not u.secret]
+    declared = [u for u in dept.units if not cls.unit_secret(dept, u.name)]
     names = [u.name for u in declared]
     if dept.name not in names and any(p.unit == dept.name for p in projects):
         names.insert(0, dept.name)
@@ -383,8 +383,8 @@ def _units(dept: Department, projects: list[PublicProject], secret_units: set[st
     return tuple(units)
 
 
-def _secret_label(project: Project, n: int, rules: Disclosure) -> tuple[str, str]:
-    if rules.secret_label == "code" and project.code:
+def _secret_label(project: Project, n: int, rules: Disclosure, cls: Classification) -> tuple[str, str]:
+    if cls.show_code(project, rules.secret_label) and project.code:
         return project.code, slugify(project.code)
     return f"涉密项目{n}", f"shemi-{n}"
 
@@ -422,12 +422,15 @@ def redact_site(site: Site, rules: Disclosure, register: Register | None = None)
     Raises ContentError (E033) when `disclosure.subtraction` is fail and a published total
     would give away a withheld amount, or when no suppression can protect one.
     """
-    out = _Collector(rules, register.codes if register else frozenset())
     if register is not None:
         check_register(site, register)
-    site = apply_register(site, register)
+    cls = classify(site, register, rules.secret_label)
+    out = _Collector(rules, cls)
     departments = tuple(d for d in (_department(dept, rules, out) for dept in site.departments) if d is not None)
     if out.problems:
         raise ContentError(out.problems)
-    public = PublicSite(departments=departments, withheld=tuple(out.withheld))
-    return Redaction(public, tuple(out.log), tuple(out.controls), tuple(code_warnings(public, out.withheld)))
+    links = tuple(sorted((out.paths[now], out.paths[before]) for now, before in cls.predecessors.items()
+                         if now in out.paths and before in out.paths))
+    public = PublicSite(departments=departments, withheld=tuple(out.withheld), predecessors=links)
+    warnings = tuple(cls.warnings) + tuple(code_warnings(public, out.withheld))
+    return Redaction(public, tuple(out.log), tuple(out.controls), warnings, cls)

@@ -264,21 +264,18 @@ def _relative_change(now: Decimal, before: Decimal) -> str:
 
 
 def previous_project(public: PublicSite, dept: PublicDepartment, project: PublicProject) -> tuple[PublicProject, PublicDepartment] | None:
-    """Last year's record of a continuing project: its explicit 上年项目 code, else the same 项目编码.
-
-    Secret projects take no part on either side: a comparison could otherwise show what a
-    secret record held, or that a public project continues a secret one.
+    """Last year's record of a continuing project, as the classifier linked it (its 上年项目, else the
+    same 项目编码, compared by the canonical key). The link exists only when both records are public:
+    a comparison could otherwise show what a secret record held, or that a public one continues it.
     """
-    if project.secret:
-        return None
-    code = project.continues or project.code
-    if not code:
+    path = public.predecessor(project)
+    if project.secret or path is None:
         return None
     for before in public.departments:
-        if before.year != dept.year - 1 or not same_department(before, dept):
+        if before.year != dept.year - 1:
             continue
         for candidate in before.projects:
-            if candidate.code == code and not candidate.secret:
+            if candidate.path == path and not candidate.secret:
                 return candidate, before
     return None
 

@@ -91,6 +91,7 @@ class Project:
     secret_fields: tuple[str, ...] = ()
     note: str | None = None
     previous: str | None = None
+    code_link_confirmed: bool = False  # 确认编码关联: a secret record may show a code that is public in another year
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,8 @@ PROJECT = Record("项目", (
     Field("来源", "source", TEXT, "来源文件名称。", "玉田县委政法委2025年部门预算绩效目标"),
     Field("涉密", "secret", BOOL, SECRET_DOC + "（整个项目涉密）", False),
     Field("涉密字段", "secret_fields", KEYS, "本项目中涉密的字段（键名列表），如 [立项依据]。", []),
+    Field("确认编码关联", "code_link_confirmed", BOOL, "只用于涉密项目：true 表示确认可以在涉密项目旁显示项目编码，"
+          "即使同一编码（或上年项目）在其他年度是公开项目、两条记录因此可被关联（见 W103）；只能写 true 或 false。", False),
     Field("备注", "note", TEXT, "备注，会在页面上显示。", None),
 ))
 

@@ -317,7 +317,7 @@ def money(reader: Reader, data: dict[str, Any] | None, path: tuple) -> Money | N
     return Money(total=data["total"], fiscal=parts[0], special=parts[1], other=parts[2])
 
 
-PROJECT_SECRET_FIELDS = frozenset(f.key for f in S.PROJECT.fields) - {"涉密", "涉密字段", "金额单位", "链接名", "项目编码", "资金"}
+PROJECT_SECRET_FIELDS = frozenset(f.key for f in S.PROJECT.fields) - {"涉密", "涉密字段", "金额单位", "链接名", "项目编码", "资金", "确认编码关联"}
 
 
 def build_project(doc: Document, check: Checker, dept_unit: str, year: int, dept_slug: str) -> Project | None:
@@ -348,7 +348,7 @@ def build_project(doc: Document, check: Checker, dept_unit: str, year: int, dept
         period_money=money(reader, data.get("period_money"), ("项目期资金",)), plan=data.get("plan", ()),
         goals=tuple(goals), review=Review(review.get("opinion"), review.get("date")) if review else None,
         source=data.get("source"), secret=data.get("secret", False), secret_fields=tuple(data.get("secret_fields", ())),
-        note=data.get("note"), previous=data.get("previous"),
+        note=data.get("note"), previous=data.get("previous"), code_link_confirmed=data.get("code_link_confirmed", False),
     )
 
 
