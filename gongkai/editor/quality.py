@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
+from gongkai.disclosure.classify import Classification, classify
 from gongkai.errors import Problem
 from gongkai.source.indicators import is_measurable
 from gongkai.source.model import Department, Indicator, Project, Site
@@ -97,14 +98,14 @@ def indicator_findings(indicators: Iterable[Indicator], file: str, warnings: dic
     return found
 
 
-def review_project(project: Project, warnings: dict[tuple[str, int], list[Problem]], secret: bool = False) -> ProjectReview:
+def review_project(project: Project, warnings: dict[tuple[str, int], list[Problem]], cls: Classification) -> ProjectReview:
     rows = [i for g in project.goals for i in g.indicators]
     measurable, total = count_measurable(rows)
-    review = ProjectReview(project.name, project.code, secret or project.secret, measurable, total)
+    review = ProjectReview(project.name, project.code, cls.project_secret(project), measurable, total)
     for goal in project.goals:
         if not goal.indicators:
             review.findings.append(Finding("no_indicator", f"{goal.period_label}目标没有指标；每个目标至少应有产出、效益、满意度指标", project.file))
-        public_rows = [i for i in goal.indicators if not i.secret]
+        public_rows = [r for i, r in enumerate(goal.indicators) if not cls.row_secret(project, goal.period, i)]
         review.findings.extend(indicator_findings(public_rows, project.file, warnings, f"{goal.period_label}目标 "))
         hidden = len(goal.indicators) - len(public_rows)
         if hidden:
@@ -118,15 +119,14 @@ def review_project(project: Project, warnings: dict[tuple[str, int], list[Proble
     return review
 
 
-def review_department(dept: Department, warnings: dict[tuple[str, int], list[Problem]],
-                      secret_codes: frozenset[str] = frozenset()) -> DepartmentReview:
+def review_department(dept: Department, warnings: dict[tuple[str, int], list[Problem]], cls: Classification) -> DepartmentReview:
     review = DepartmentReview(dept.name, dept.year, dept.file)
     review.findings.extend(indicator_findings(dept.indicators, dept.file, warnings, "部门整体指标 "))
-    by_code = {p.code: p for p in dept.projects if p.code}
-    for task in dept.tasks:
+    by_file = {p.file: p for p in dept.projects}
+    for i, task in enumerate(dept.tasks):
         if task.amount is None or not task.code:
             continue
-        project = by_code.get(task.code)
+        project = by_file.get(cls.task_project(dept, i) or "")
         if project is None:
             review.findings.append(Finding("amounts", f"年度主要任务“{task.name}”对应的项目编码 {task.code} 不在本部门的项目中", dept.file))
         elif project.money.total.yuan != task.amount.yuan:
@@ -137,19 +137,18 @@ def review_department(dept: Department, warnings: dict[tuple[str, int], list[Pro
     if amounts and len(amounts) == len(dept.tasks) and sum(amounts) != projects_total:
         review.findings.append(Finding("amounts", f"年度主要任务金额合计 {in_unit_text(sum(amounts), dept.unit)}，"
                                                   f"各项目合计 {in_unit_text(projects_total, dept.unit)}", dept.file))
-    secret_units = {u.name for u in dept.units if u.secret}
-    review.projects = [review_project(p, warnings, p.unit in secret_units or bool(p.code and p.code in secret_codes))
-                       for p in sorted(dept.projects, key=lambda p: (p.secret, p.file))]
+    review.projects = [review_project(p, warnings, cls) for p in sorted(dept.projects, key=lambda p: (cls.project_secret(p), p.file))]
     return review
 
 
-def review_site(site: Site, warnings: list[Problem], secret_codes: frozenset[str] = frozenset()) -> list[DepartmentReview]:
-    """`secret_codes`: projects the public model shows as secret (the register included)."""
+def review_site(site: Site, warnings: list[Problem], cls: Classification | None = None) -> list[DepartmentReview]:
+    """`cls`: the build's classification (the register included); without one, the content's own markers."""
+    cls = cls or classify(site)
     by_place: dict[tuple[str, int], list[Problem]] = {}
     for problem in warnings:
         if problem.code == "W101":
             by_place.setdefault((problem.file, problem.line), []).append(problem)
-    return [review_department(d, by_place, secret_codes) for d in site.departments if not d.secret]
+    return [review_department(d, by_place, cls) for d in site.departments if not cls.department_secret(d)]
 
 
 # ---- HTML ---------------------------------------------------------------------------------------
@@ -212,8 +211,7 @@ def write_report(result: object, target: Path) -> None:
     """Write the report for a checked site (pipeline.check's Result)."""
     site = getattr(result, "site")
     warnings = getattr(result, "warnings")
-    public = getattr(result, "public", None)
+    redaction = getattr(result, "redaction", None)
     assert site is not None
-    secret_codes = frozenset(p.code for d in (public.departments if public else ()) for p in d.projects if p.secret and p.code)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_report(review_site(site, warnings, secret_codes)), encoding="utf-8")
+    target.write_text(render_report(review_site(site, warnings, redaction.classification if redaction else None)), encoding="utf-8")

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.source.config import SECRET_WORDING
-from gongkai.source.model import Amount, Department, Goal, Indicator, Project
+from gongkai.disclosure.classify import Classification
+from gongkai.source.model import Amount, Department, Goal, Indicator, Project, Site, Task
 from gongkai.values import UNIT_FACTORS
 from gongkai.slugs import project_slug
 
@@ -30,7 +31,8 @@ class ExportFailed(Exception):
     """The export cannot be made as asked; the message is Chinese."""
 
 
-def load_department(content: Path, year: int, slug: str) -> Department:
+def load_department(content: Path, year: int, slug: str) -> tuple[Site, Department]:
+    """The whole validated site (secrecy is decided across years) and the department asked for."""
     from gongkai.source.load import load_tree
     from gongkai.source.validate import build_site
     if not content.is_dir():
@@ -38,13 +40,19 @@ def load_department(content: Path, year: int, slug: str) -> Department:
     site, _ = build_site(load_tree(content), content)
     for dept in site.departments:
         if dept.year == year and (dept.slug == slug or Path(dept.file).parent.name == slug):
-            return dept
+            return site, dept
     known = "、".join(f"{d.year}/{d.slug}" for d in site.departments) or "（没有部门）"
     raise ExportFailed(f"没有找到 {year} 年的部门“{slug}”。已有：{known}")
 
 
 def export_department(content: Path, year: int, slug: str, layout: str, out: Path, register: Path | None = None) -> Path:
-    dept = public_view(load_department(content, year, slug), _register_codes(register, content))
+    from gongkai.disclosure.classify import classify
+    from gongkai.disclosure.register import check_register, read_register
+    site, dept = load_department(content, year, slug)
+    secret_register = read_register(register, content) if register is not None else None
+    if secret_register is not None:
+        check_register(site, secret_register)
+    dept = public_view(dept, classify(site, secret_register))
     writers = {"yutian": write_yutian, "guangzhou": write_guangzhou, "ezhou": write_ezhou}
     if layout not in writers:
         raise ExportFailed(f"未知的格式“{layout}”：只能是 yutian、guangzhou 或 ezhou")
@@ -62,48 +70,63 @@ def export_department(content: Path, year: int, slug: str, layout: str, out: Pat
 SECRET_ROW = "保密项目"
 
 
-def _register_codes(register: Path | None, content: Path) -> frozenset[str]:
-    if register is None:
-        return frozenset()
-    from gongkai.disclosure.register import code_key, read_register
-    return frozenset(code_key(code) for code in read_register(register, content).codes)
+def public_view(dept: Department, cls: Classification) -> Department:
+    """The department as it may be emailed, as the classifier decides: secret projects (by marker,
+    unit, the register, or across years) keep only their code and amounts, their tasks read as the
+    standard wording, secret fields and indicator rows read as the public tables do."""
+    from dataclasses import replace
 
-
-def public_view(dept: Department, register: frozenset[str] = frozenset()) -> Department:
-    """The department as it may be emailed: secret projects (by marker, unit, or the register) keep
-    only their code and amounts, secret fields and indicator rows read as the public tables do."""
-    from dataclasses import fields as dataclass_fields, replace
-
-    from gongkai.disclosure.register import code_key
-    from gongkai.source.schema import PROJECT
-    if dept.secret:
+    from gongkai.disclosure.redact import SECRET_UNIT_LABEL
+    if cls.department_secret(dept):
         raise ExportFailed(f"部门“{dept.name}”整体涉密（涉密: true），不能导出。")
-    secret_units = {u.name for u in dept.units if u.secret}
-    names = {f.key: f.name for f in PROJECT.fields}
-    defaults = {f.name: f.default for f in dataclass_fields(Project)}
     projects = []
     for project in dept.projects:
-        secret = project.secret or project.unit in secret_units or bool(project.code and code_key(project.code) in register)
-        if secret:
-            unit = "涉密单位" if project.unit in secret_units else project.unit
-            projects.append(replace(project, secret=True, unit=unit))
+        if cls.project_secret(project):
+            unit = SECRET_UNIT_LABEL if cls.unit_secret(dept, project.unit) else project.unit
+            code = project.code if cls.show_code(project, "code") else None
+            projects.append(replace(project, secret=True, unit=unit, code=code))
             continue
-        changes: dict[str, Any] = {}
-        for key in project.secret_fields:
-            name = names[key]
-            changes[name] = SECRET_WORDING if isinstance(getattr(project, name), str) else defaults[name]
-        goals = tuple(replace(g, indicators=tuple(_public_row(i) for i in g.indicators)) for g in changes.get("goals", project.goals))
-        projects.append(replace(project, goals=goals, **{k: v for k, v in changes.items() if k != "goals"}))
-    units = tuple(replace(u, name="涉密单位") if u.secret else u for u in dept.units)
-    return replace(dept, projects=tuple(projects), units=units)
+        projects.append(_public_project(project, cls))
+    units = tuple(replace(u, name=SECRET_UNIT_LABEL, code=None) if cls.unit_secret(dept, u.name) else u for u in dept.units)
+    tasks = tuple(_public_task(dept, i, task, cls, {p.file: p for p in projects}) for i, task in enumerate(dept.tasks))
+    return replace(dept, projects=tuple(projects), units=units, tasks=tasks)
 
 
-def _public_row(row: Indicator) -> Indicator:
+def _public_project(project: Project, cls: Classification) -> Project:
+    from dataclasses import fields as dataclass_fields, replace
+
+    from gongkai.source.schema import PROJECT
+    names = {f.key: f.name for f in PROJECT.fields}
+    defaults = {f.name: f.default for f in dataclass_fields(Project)}
+    changes: dict[str, Any] = {}
+    for key in cls.withheld_fields(project):
+        name = names[key]
+        changes[name] = SECRET_WORDING if isinstance(getattr(project, name), str) else defaults[name]
+    goals = tuple(replace(g, indicators=tuple(_public_row(r, cls.row_secret(project, g.period, i)) for i, r in enumerate(g.indicators)))
+                  for g in changes.get("goals", project.goals))
+    return replace(project, goals=goals, **{k: v for k, v in changes.items() if k != "goals"})
+
+
+def _public_task(dept: Department, index: int, task: Task, cls: Classification, projects: dict[str, Project]) -> Task:
+    """A task of a withheld project reads as the standard wording; one whose project's name is
+    withheld is named by that project's code."""
     from dataclasses import replace
-    if not row.secret:
+    verdict = cls.task_verdict(dept, index)
+    if verdict is None:
+        return task
+    target = projects.get(cls.task_project(dept, index) or "")
+    code = target.code if target else None
+    if target is not None and target.secret:
+        return replace(task, name=SECRET_WORDING, code=code, goal=None, indicator_text=None)
+    return replace(task, name=code or SECRET_WORDING, code=code)
+
+
+def _public_row(row: Indicator, secret: bool) -> Indicator:
+    from dataclasses import replace
+    if not secret:
         return row
     return replace(row, level3=SECRET_ROW, value=SECRET_ROW, description=SECRET_ROW if row.description else None,
-                   basis=SECRET_ROW if row.basis else None, standard=None, secret=False)
+                   basis=SECRET_ROW if row.basis else None, standard=None, code=None, secret=False)
 
 
 # ---- a small sheet builder -------------------------------------------------------------------------
