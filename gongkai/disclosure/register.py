@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai.errors import ContentError, Problem
@@ -74,13 +74,3 @@ def check_register(site: Site, register: Register) -> None:
     if problems:
         raise ContentError(problems)
 
-
-def apply_register(site: Site, register: Register | None) -> Site:
-    """The model with the register's projects marked secret, so that every later stage (pages,
-    search, links, exports) sees them as secret, not only redaction."""
-    if register is None:
-        return site
-    codes = register.codes
-    departments = tuple(replace(d, projects=tuple(replace(p, secret=True) if p.code and code_key(p.code) in codes else p
-                                                  for p in d.projects)) for d in site.departments)
-    return replace(site, departments=departments)
