@@ -60,83 +60,146 @@ def indicator(texts: Texts, secret: bool, row_secret: bool) -> dict:
     return row
 
 
+CODE_FORMS = (str, str.lower, lambda c: c.translate({ord(ch): ord(ch) + 0xFEE0 for ch in c if "!" <= ch <= "~"}),
+              lambda c: f"{c[:2]}-{c[2:]}", lambda c: " ".join(c.lower()), lambda c: f"{c[:3]}_{c[3:]}")
+YEARS = (2023, 2024, 2025)
+
+
+def code_form(draw: st.DrawFn, code: str, spaces: bool = True) -> str:
+    """The code as another sheet might write it: other case, full width, separators (same code_key);
+    the register has one code a line, so no spaces there."""
+    forms = CODE_FORMS if spaces else CODE_FORMS[:4] + CODE_FORMS[5:]
+    return draw(st.sampled_from(forms))(code)  # type: ignore[operator]
+
+
+@dataclass
+class Slot:
+    """One project over the years: its code, the texts its public records share, what they withhold."""
+
+    code: str
+    shared: dict[str, str] = field(default_factory=dict)
+    withheld: set[str] = field(default_factory=set)
+    group: "Slot | None" = None  # another slot it continues by 上年项目 (its texts share the same fate)
+
+    def root(self) -> "Slot":
+        return self.group.root() if self.group else self
+
+
 @st.composite
-def sites(draw: st.DrawFn) -> tuple[dict[str, dict[str, object]], list[str], Disclosure, list[str], bool]:
+def sites(draw: st.DrawFn) -> tuple[dict[tuple[int, str], dict[str, object]], list[str], Disclosure, list[str], bool]:
+    """Departments over two or three years, secrecy at every level, codes written in other forms in
+    tasks, the register and 上年项目, units listed twice, and records of one project in several years
+    that share their texts (so that what one year withholds must be withheld in the others)."""
     texts = Texts(draw=draw)
     rules = Disclosure(secret_label=draw(st.sampled_from(["code", "numbered", "hidden"])),
                        secret_amounts=draw(st.sampled_from(["show", "withhold"])),
                        subtraction=draw(st.sampled_from(["combine", "suppress", "fail"])))
-    folders: dict[str, dict[str, object]] = {}
+    years = YEARS[-draw(st.integers(2, 3)):]
+    folders: dict[tuple[int, str], dict[str, object]] = {}
     register: list[str] = []
+    pending: list[tuple[str, Slot, str]] = []  # texts whose fate depends on every year: (text, slot, field)
     for d in range(draw(st.integers(1, 2))):
         dept_secret = draw(st.booleans()) if d else False  # the first department stays public
         dept_name = texts.new(dept_secret)
-        units = []
-        for u in range(draw(st.integers(0, 2))):
-            unit_secret = draw(st.booleans())
-            units.append({"单位名称": texts.new(dept_secret or unit_secret), "链接名": f"u{u}", **({"涉密": True} if unit_secret else {})})
-        files: dict[str, object] = {}
-        projects = []
-        for p in range(draw(st.integers(1, 4))):
-            code = f"P{d}X{p}"
-            unit = draw(st.sampled_from([dept_name] + [u["单位名称"] for u in units]))
-            unit_secret = any(u["单位名称"] == unit and u.get("涉密") for u in units)
-            in_register = draw(st.booleans()) and draw(st.booleans())
-            secret = draw(st.booleans()) and draw(st.booleans())
-            whole = dept_secret or unit_secret or secret or in_register
-            fields = draw(st.lists(st.sampled_from(SECRETABLE), unique=True, max_size=4))
-            amount = draw(st.integers(100, 99999))
-            data: dict[str, object] = {"项目名称": texts.new(whole or "项目名称" in fields), "项目编码": code, "实施单位": unit}
-            for key in TEXT_FIELDS:
-                data[key] = texts.new(whole or key in fields)
-            data["项目属性"] = [texts.new(whole or "项目属性" in fields)]
-            data["资金"] = {"总额": amount, "财政拨款": amount}
-            for goal in ("年度目标", "中期目标"):
-                goal_secret = whole or goal in fields
-                data[goal] = {"名称": texts.new(goal_secret), "目标": texts.new(goal_secret),
-                              "指标": [indicator(texts, goal_secret, draw(st.booleans())) for _ in range(draw(st.integers(1, 2)))]}
-            data["审核意见"] = {"意见": texts.new(whole or "审核意见" in fields), "日期": "2024-10-20"}
-            if secret:
-                data["涉密"] = True
-            if fields:
-                data["涉密字段"] = fields
-            if in_register:
-                register.append(code)
-            files[f"p{p}.yml"] = data
-            projects.append((code, unit, amount, whole, "项目名称" in fields))
-        for unit in units:
-            if draw(st.booleans()):
-                unit["合计"] = sum(a for _, un, a, _, _ in projects if un == unit["单位名称"])
-        tasks = []
-        for code, _, amount, whole, name_secret in projects[: draw(st.integers(0, len(projects)))]:
-            tasks.append({"任务名称": texts.new(dept_secret or whole or name_secret), "金额": amount, "项目编码": code,
-                          "绩效目标": texts.new(dept_secret or whole)})
-        dept: dict[str, object] = {
-            "部门名称": dept_name, "部门简称": texts.new(dept_secret), "链接名": f"d{d}", "年度": 2025, "金额单位": "元",
-            "整体绩效目标": texts.new(dept_secret), "工作保障措施": texts.new(dept_secret),
-            "绩效指标": [indicator(texts, dept_secret, draw(st.booleans()))],
-            "合计": sum(a for _, _, a, _, _ in projects),
-        }
-        if tasks:
-            dept["年度主要任务"] = tasks
-        if units:
-            dept["单位"] = units
-        if dept_secret:
-            dept["涉密"] = True
-        files["部门.yml"] = dept
-        folders[f"d{d}"] = files
+        unit_names = [texts.new(False) for _ in range(draw(st.integers(0, 2)))]
+        unit_secret = {name: False for name in unit_names}
+        slots = [Slot(f"P{d}X{p}") for p in range(draw(st.integers(1, 4)))]
+        drafts: list[tuple[int, dict[str, object], list[tuple[Slot, str, int, bool]], list[dict[str, object]]]] = []
+        present_before: list[Slot] = []
+        for year in years:
+            units: list[dict[str, object]] = []
+            for u, name in enumerate(unit_names):
+                secret = draw(st.booleans()) and draw(st.booleans())
+                unit_secret[name] |= secret
+                units.append({"单位名称": name, "链接名": f"u{u}", **({"涉密": True} if secret else {})})
+                if draw(st.booleans()) and draw(st.booleans()):  # the same unit listed twice, written with spaces
+                    twice = draw(st.booleans())
+                    unit_secret[name] |= twice
+                    units.append({"单位名称": f"{name[:2]} {name[2:]}", **({"涉密": True} if twice else {})})
+            present = [s for s in slots if draw(st.booleans()) or s is slots[0]]
+            files: dict[str, object] = {}
+            records = []
+            for slot in present:
+                unit = draw(st.sampled_from([dept_name] + unit_names))
+                in_register = draw(st.booleans()) and draw(st.booleans())
+                secret = draw(st.booleans()) and draw(st.booleans())
+                whole = dept_secret or secret or in_register or (unit != dept_name and unit_secret[unit])
+                fields = draw(st.lists(st.sampled_from(SECRETABLE), unique=True, max_size=3))
+                amount = draw(st.integers(100, 99999))
+                data: dict[str, object] = {"项目编码": slot.code, "实施单位": unit}
+                for key in ("项目名称",) + TEXT_FIELDS:
+                    if whole:  # a secret record's texts are its own: nothing shared with a public year
+                        data[key] = texts.new(True)
+                    else:
+                        data[key] = slot.shared.setdefault(key, texts.new(False))
+                        if key in fields:
+                            slot.withheld.add(key)
+                earlier = [s for s in present_before if s is not slot and s.code not in {x.code for x in present}]
+                if not whole and slot not in present_before and earlier and draw(st.booleans()):
+                    before = draw(st.sampled_from(earlier))
+                    data["上年项目"] = code_form(draw, before.code)  # a renamed project continues another
+                    slot.root().group = before.root() if before.root() is not slot.root() else None
+                data["项目属性"] = [texts.new(whole or "项目属性" in fields)]
+                data["资金"] = {"总额": amount, "财政拨款": amount}
+                for goal in ("年度目标", "中期目标"):
+                    goal_secret = whole or goal in fields
+                    data[goal] = {"名称": texts.new(goal_secret), "目标": texts.new(goal_secret),
+                                  "指标": [indicator(texts, goal_secret, draw(st.booleans())) for _ in range(draw(st.integers(1, 2)))]}
+                data["审核意见"] = {"意见": texts.new(whole or "审核意见" in fields), "日期": "2024-10-20"}
+                if secret:
+                    data["涉密"] = True
+                if fields:
+                    data["涉密字段"] = fields
+                if in_register:
+                    register.append(code_form(draw, slot.code, spaces=False))
+                files[f"{slot.code.lower()}.yml"] = data
+                records.append((slot, unit, amount, whole))
+            drafts.append((year, files, records, units))
+            present_before = present
+        for year, files, records, units in drafts:
+            for unit in units:
+                if "合计" not in unit and unit["单位名称"] in unit_names and draw(st.booleans()):
+                    unit["合计"] = sum(a for _, un, a, _ in records if un == unit["单位名称"])
+            tasks = []
+            for slot, _, amount, whole in records[: draw(st.integers(0, len(records)))]:
+                name = texts.new(dept_secret or whole)
+                if not (dept_secret or whole):
+                    pending.append((name, slot, "项目名称"))  # secret when the project's name is withheld in any year
+                tasks.append({"任务名称": name, "金额": amount, "项目编码": code_form(draw, slot.code),
+                              "绩效目标": texts.new(dept_secret or whole)})
+            dept: dict[str, object] = {
+                "部门名称": dept_name, "链接名": f"d{d}", "年度": year, "金额单位": "元",
+                "整体绩效目标": texts.new(dept_secret), "工作保障措施": texts.new(dept_secret),
+                "绩效指标": [indicator(texts, dept_secret, draw(st.booleans()))],
+                "合计": sum(a for _, _, a, _ in records),
+            }
+            if tasks:
+                dept["年度主要任务"] = tasks
+            if units:
+                dept["单位"] = units
+            if dept_secret:
+                dept["涉密"] = True
+            files["部门.yml"] = dept
+            folders[(year, f"d{d}")] = files
+        for slot in slots:
+            pending += [(text, slot, key) for key, text in slot.shared.items()]
+        texts.secret += [name for name, secret in unit_secret.items() if secret or dept_secret]
+    by_root: dict[int, set[str]] = {}
+    for _, slot, _ in pending:
+        by_root.setdefault(id(slot.root()), set()).update(slot.withheld)
+    texts.secret += [text for text, slot, key in pending if key in by_root[id(slot.root())]]
     return folders, register, rules, texts.secret, draw(st.booleans())  # with or without the Pagefind index
 
 
 @settings(max_examples=EXAMPLES, deadline=None, phases=PHASES, derandomize=not os.environ.get("GONGKAI_PROPERTY_RANDOM"), database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(sites())
-def test_no_withheld_string_reaches_any_output_byte(example: tuple[dict[str, dict[str, object]], list[str], Disclosure, list[str], bool]) -> None:
+def test_no_withheld_string_reaches_any_output_byte(example: tuple[dict[tuple[int, str], dict[str, object]], list[str], Disclosure, list[str], bool]) -> None:
     folders, register, rules, secrets, search = example
     with tempfile.TemporaryDirectory(prefix="gongkai-property-") as tmp:
         root = Path(tmp)
-        for slug, files in folders.items():
-            write_tree(root / "content", files, dept=slug)
+        for (year, slug), files in folders.items():
+            write_tree(root / "content", files, year=str(year), dept=slug)
         register_file = root / "register.txt"
         register_file.write_text("# 登记册\n" + "".join(f"{c}\n" for c in register), encoding="utf-8")
         try:
