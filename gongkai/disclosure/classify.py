@@ -7,13 +7,15 @@ The rules, widest first:
 - 涉密部门: a department with `涉密: true`; everything of it.
 - 涉密登记册 / 涉密项目: a project whose code (by `code_key`) is in the register, or `涉密: true`.
 - 涉密单位: a project whose 实施单位 is a secret unit's name. Names are compared after NFKC and
-  with all spaces removed; a unit name that is marked secret in any entry of the department (in
-  any year of the same department) is secret in every entry.
+  with all spaces removed; a unit name that is marked secret in any entry (a unit listed twice,
+  another year, another department) is secret in every entry, everywhere.
 - 涉密字段 / 涉密指标行: the record's own list, and — across years — the lists of every other record
   of the same project (the same `code_key`, or tied by 上年项目): what one year withholds, the
   others withhold too, since the same text would otherwise stand on last year's page.
-- tasks: a task whose code is a secret project's (by `code_key`) is withheld with it; a task of a
-  project whose 项目名称 is withheld shows that project's public label.
+- tasks: a task whose code is a secret project's (by `code_key`; its own department's, else any
+  department's of the same year) is withheld with it; a task of a project whose 项目名称 is
+  withheld shows that project's public label. A department's indicator row withheld in one year is
+  withheld in the department's other years too (matched by 三级指标 name).
 - links: a public record links to last year's record of the same project only when that one is
   public too; a public record whose 上年项目 names a secret record links to nothing.
 - a code that is public in one year and secret in another ties the two records together: unless
@@ -62,6 +64,7 @@ class Classification:
     fields: dict[str, frozenset[str]] = field(default_factory=dict)  # project file → withheld field keys
     field_reasons: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, key) → reason
     rows: dict[str, frozenset[tuple[str, int]]] = field(default_factory=dict)  # project file → (period, index)
+    department_rows: dict[str, frozenset[int]] = field(default_factory=dict)  # department file → row indexes
     tasks: dict[tuple[str, int], Verdict] = field(default_factory=dict)  # (department file, index) → verdict
     task_projects: dict[tuple[str, int], str] = field(default_factory=dict)  # (department file, index) → project file
     code_hidden: frozenset[str] = frozenset()  # secret project files whose code must not be shown
@@ -86,6 +89,9 @@ class Classification:
 
     def row_secret(self, project: Project, period: str, index: int) -> bool:
         return (period, index) in self.rows.get(project.file, frozenset())
+
+    def department_row_secret(self, dept: Department, index: int) -> bool:
+        return index in self.department_rows.get(dept.file, frozenset())
 
     def task_verdict(self, dept: Department, index: int) -> Verdict | None:
         return self.tasks.get((dept.file, index))
@@ -157,7 +163,7 @@ def classify(site: Site, register: Register | None = None, secret_label: str = "
     out = Classification()
     registered = register.codes if register else frozenset()
     lineage = _lineages(site)
-    _classify_units(site, lineage, out)
+    _classify_units(site, out)
     for dept in site.departments:
         if dept.secret:
             out.departments[dept.file] = Verdict("涉密部门", "部门文件标记为涉密")
@@ -168,20 +174,18 @@ def classify(site: Site, register: Register | None = None, secret_label: str = "
     groups = _project_groups(site)
     _classify_fields(site, groups, out)
     _classify_rows(site, groups, out)
+    _classify_department_rows(site, lineage, out)
     _classify_tasks(site, out)
     _classify_links(site, lineage, out)
     out.code_hidden, out.warnings = _code_ties(site, groups, secret_label, out)
     return out
 
 
-def _classify_units(site: Site, lineage: dict[str, str], out: Classification) -> None:
-    secret: dict[str, set[str]] = {}
+def _classify_units(site: Site, out: Classification) -> None:
+    # Site-wide: a unit's name is the same unit's in every department and year that writes it.
+    secret = frozenset(name_key(u.name) for d in site.departments for u in d.units if u.secret)
     for dept in site.departments:
-        for unit in dept.units:
-            if unit.secret:
-                secret.setdefault(lineage[dept.file], set()).add(name_key(unit.name))
-    for dept in site.departments:
-        out.secret_unit_names[dept.file] = frozenset(secret.get(lineage[dept.file], ()))
+        out.secret_unit_names[dept.file] = secret
 
 
 def _project_verdict(dept: Department, project: Project, registered: frozenset[str], out: Classification) -> Verdict | None:
@@ -225,12 +229,30 @@ def _classify_rows(site: Site, groups: dict[str, str], out: Classification) -> N
                                            if row.secret or _row_key(goal.period, row) in keys)
 
 
+def _classify_department_rows(site: Site, lineage: dict[str, str], out: Classification) -> None:
+    secret: dict[str, set[str]] = {}
+    for dept in site.departments:
+        secret.setdefault(lineage[dept.file], set()).update(name_key(r.level3) for r in dept.indicators if r.secret)
+    for dept in site.departments:
+        keys = secret[lineage[dept.file]]
+        out.department_rows[dept.file] = frozenset(i for i, r in enumerate(dept.indicators) if r.secret or name_key(r.level3) in keys)
+
+
 def _classify_tasks(site: Site, out: Classification) -> None:
+    secret_in_year: dict[tuple[int, str], Project] = {}
+    for dept, project in _projects(site):
+        if project.code and project.file in out.projects:
+            secret_in_year.setdefault((dept.year, _key(project.code)), project)
     for dept in site.departments:
         by_key = {_key(p.code): p for p in dept.projects if p.code}
         for i, task in enumerate(dept.tasks):
+            if not task.code:
+                continue
             target = by_key.get(_key(task.code))
-            if target is None:
+            if target is None:  # a task naming another department's secret project is withheld too
+                elsewhere = secret_in_year.get((dept.year, _key(task.code)))
+                if elsewhere is not None:
+                    out.tasks[(dept.file, i)] = Verdict("涉密项目的年度任务", f"任务的项目编码是其他部门的涉密项目（{out.projects[elsewhere.file].rule}）")
                 continue
             out.task_projects[(dept.file, i)] = target.file
             verdict = out.projects.get(target.file)

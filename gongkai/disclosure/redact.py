@@ -200,8 +200,10 @@ def _task(task: Task, index: int, dept: Department, by_file: dict[str, PublicPro
     source = f"{dept.file}: 年度主要任务[{index + 1}]"
     linked = out.cls.task_project(dept, index)
     target = by_file.get(linked or "")
-    amount = None if hidden or linked in hidden_files else task.amount
     verdict = out.cls.task_verdict(dept, index)
+    # A task naming another department's secret project has no project here to carry its amount.
+    withheld_elsewhere = verdict is not None and linked is None and (rules.secret_amounts == "withhold" or rules.secret_label == "hidden")
+    amount = None if hidden or linked in hidden_files or withheld_elsewhere else task.amount
     if verdict and verdict.rule == "涉密项目的年度任务":
         for text in (task.name, task.goal, task.indicator_text) + ((task.code,) if not (target and target.code) else ()):
             out.hide(text, source, verdict.rule)
@@ -248,7 +250,7 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
     ordered = sorted(dept.projects, key=lambda p: p.file)
     secret = {p.file: v.rule for p in ordered if (v := out.cls.project_verdict(p))}
     withheld = rules.secret_amounts == "withhold" or rules.secret_label == "hidden"
-    table = _table(dept, ordered, secret if withheld else {}, out.cls)
+    table = _table(dept, ordered, secret if withheld else {}, out.cls, withheld)
     plan = dc.protect(table, rules.subtraction)
     out.controls.append(ControlResult(dept.file, table, plan, rules.subtraction))
     _plan_problems(dept, plan, out)
@@ -300,7 +302,8 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
         total=total, withheld_total=Amount(sum(combined, Decimal(0)), dept.unit) if show_combined else None,
         short_name=dept.short_name, code=dept.code, level=dept.level, region=dept.region, source=dept.source,
         goal=dept.goal, tasks=tasks, measures=dept.measures,
-        indicators=tuple(_indicator(r, f"指标-部门-{i + 1}", rules, out, f"{dept.file}: 绩效指标[{i + 1}]", r.secret) for i, r in enumerate(dept.indicators)),
+        indicators=tuple(_indicator(r, f"指标-部门-{i + 1}", rules, out, f"{dept.file}: 绩效指标[{i + 1}]", out.cls.department_row_secret(dept, i))
+                         for i, r in enumerate(dept.indicators)),
         note=dept.note, identity=identity("department", dept.file), withheld_secondary=sum(1 for k in plan.secondary if not k.startswith("任务:")) if show_combined else 0,
     )
 
@@ -311,7 +314,7 @@ def _remember_path(out: _Collector, project: Project, public: PublicProject) -> 
     return public
 
 
-def _table(dept: Department, projects: list[Project], withheld: dict[str, str], cls: Classification) -> dc.Table:
+def _table(dept: Department, projects: list[Project], withheld: dict[str, str], cls: Classification, amounts_withheld: bool) -> dc.Table:
     """The department's published arithmetic: its total, each unit's stated 合计, and the cells."""
     cells = tuple(dc.Cell(p.file, _cell_label(p, withheld, cls), p.money.total.yuan, p.file in withheld) for p in projects)
     totals = [dc.Total("部门合计", f"部门“{dept.name}”的项目支出合计", tuple(p.file for p in projects), suppressible=False)]
@@ -319,12 +322,12 @@ def _table(dept: Department, projects: list[Project], withheld: dict[str, str], 
         if unit.total is not None and not cls.unit_secret(dept, unit.name):
             members = tuple(p.file for p in projects if name_key(p.unit or dept.name) == name_key(unit.name))
             totals.append(dc.Total(f"单位合计:{unit.name}", f"单位“{unit.name}”的合计", members))
-    task_cells, task_total = _task_table(dept, projects, withheld, cls)
+    task_cells, task_total = _task_table(dept, projects, withheld, cls, amounts_withheld)
     return dc.Table(dept.file, cells + task_cells, tuple(totals) + task_total)
 
 
-def _task_table(dept: Department, projects: list[Project], withheld: dict[str, str],
-                cls: Classification) -> tuple[tuple[dc.Cell, ...], tuple[dc.Total, ...]]:
+def _task_table(dept: Department, projects: list[Project], withheld: dict[str, str], cls: Classification,
+                amounts_withheld: bool) -> tuple[tuple[dc.Cell, ...], tuple[dc.Total, ...]]:
     """年度主要任务 amounts that add up to the department total are a second table of the same money.
 
     A task linked to a project with the same amount is that project's cell; any other task is a
@@ -342,7 +345,8 @@ def _task_table(dept: Department, projects: list[Project], withheld: dict[str, s
             members.append(linked.file)
             continue
         key = f"任务:{i}"
-        cells.append(dc.Cell(key, f"年度主要任务第{i + 1}项", task.amount.yuan, linked is not None and linked.file in withheld))  # type: ignore[union-attr]
+        secret = linked.file in withheld if linked is not None else amounts_withheld and cls.task_verdict(dept, i) is not None
+        cells.append(dc.Cell(key, f"年度主要任务第{i + 1}项", task.amount.yuan, secret))  # type: ignore[union-attr]
         members.append(key)
     return tuple(cells), (dc.Total("任务合计", "年度主要任务金额之和（等于项目支出合计）", tuple(members), suppressible=False),)
 

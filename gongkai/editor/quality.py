@@ -121,7 +121,8 @@ def review_project(project: Project, warnings: dict[tuple[str, int], list[Proble
 
 def review_department(dept: Department, warnings: dict[tuple[str, int], list[Problem]], cls: Classification) -> DepartmentReview:
     review = DepartmentReview(dept.name, dept.year, dept.file)
-    review.findings.extend(indicator_findings(dept.indicators, dept.file, warnings, "部门整体指标 "))
+    public_rows = [r for i, r in enumerate(dept.indicators) if not cls.department_row_secret(dept, i)]
+    review.findings.extend(indicator_findings(public_rows, dept.file, warnings, "部门整体指标 "))
     by_file = {p.file: p for p in dept.projects}
     for i, task in enumerate(dept.tasks):
         if task.amount is None or not task.code:
