@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from test_redact_kit import (
+    DEPARTMENT,
+    every_file_text,
+    leaks,
+    paths,
+    project,
+    write_tree,
+)
 
 from gongkai.disclosure.classify import classify, name_key
 from gongkai.disclosure.register import Register
@@ -19,7 +28,6 @@ from gongkai.pipeline import build, check
 from gongkai.source.config import Disclosure
 from gongkai.source.load import load_tree
 from gongkai.source.validate import build_site
-from test_redact_kit import DEPARTMENT, every_file_text, leaks, paths, project, write_tree
 
 LABELS = ("code", "numbered", "hidden")
 
@@ -137,7 +145,7 @@ def two_years(root: Path, before: dict[str, object], now: dict[str, object]) -> 
 def test_a_field_withheld_in_one_year_is_withheld_in_every_year_of_the_same_code(tmp_path: Path, secret_year: int) -> None:
     basis = "獬豸立项依据原文"
     def record(year: int) -> dict[str, object]:
-        fields = {"涉密字段": ["立项依据"]} if year == secret_year else {}
+        fields: dict[str, Any] = {"涉密字段": ["立项依据"]} if year == secret_year else {}
         return project("獬豸公开工程", "XZ-01" if year == 2025 else "xz01", 800.0 + year, 立项依据=basis, **fields)
     content = two_years(tmp_path / "content", {"x.yml": record(2024)}, {"x.yml": record(2025)})
     result = build(paths(tmp_path, content))
@@ -152,11 +160,11 @@ def test_a_field_withheld_in_one_year_is_withheld_in_every_year_of_the_same_code
 
 def test_an_indicator_row_withheld_in_one_year_is_withheld_in_the_other(tmp_path: Path) -> None:
     def record(secret: bool) -> dict[str, object]:
-        row = {"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "狴犴指标名称", "指标值": "狴犴指标取值"}
+        row: dict[str, object] = {"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "狴犴指标名称", "指标值": "狴犴指标取值"}
         if secret:
             row["涉密"] = True
-        return project("狴犴公开工程", "BA-01", 900.0, **{"年度目标": {"目标": "完成测试任务。", "指标": [
-            {"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "完成次数", "指标值": "≥2次"}, row]}})
+        return project("狴犴公开工程", "BA-01", 900.0, 年度目标={"目标": "完成测试任务。", "指标": [
+            {"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "完成次数", "指标值": "≥2次"}, row]})
     content = two_years(tmp_path / "content", {"b.yml": record(True)}, {"b.yml": record(False)})
     build(paths(tmp_path, content))
     assert leaks(tmp_path / "site", ["狴犴指标名称", "狴犴指标取值"]) == []
@@ -183,7 +191,7 @@ def test_a_public_project_whose_previous_names_a_secret_project_links_to_nothing
 
 
 def flip_tree(root: Path, confirmed: bool = False) -> Path:
-    secret = {"涉密": True, "立项依据": "麒麟涉密依据", **({"确认编码关联": True} if confirmed else {})}
+    secret: dict[str, Any] = {"涉密": True, "立项依据": "麒麟涉密依据", **({"确认编码关联": True} if confirmed else {})}
     return two_years(root, {"f.yml": project("麒麟去年公开", "FLIP-01", 3000.0)},
                      {"f.yml": project("麒麟今年涉密", "FLIP-01", 3100.0, **secret),
                       "p.yml": project("公开工程名称", "GK-01", 10000.0)})
@@ -247,7 +255,7 @@ def test_no_redirect_feed_entry_or_manifest_line_for_a_project_that_became_secre
     config_paths.config.write_text(publish + config_paths.config.read_text(encoding="utf-8"), encoding="utf-8")
     build(config_paths)
     assert "qiongqi-gongcheng" in (tmp_path / "site" / "slugs.json").read_text(encoding="utf-8")
-    changed = {"secret": {"涉密": True}, "register": {}, "name-field": {"涉密字段": ["项目名称"]},
+    changed: dict[str, Any] = {"secret": {"涉密": True}, "register": {}, "name-field": {"涉密字段": ["项目名称"]},
                "unit": {"实施单位": "测试市穷奇中心"}}[how]
     if how == "unit":
         (content / "2025" / "ceshi" / "部门.yml").write_text(dept.replace("测试市穷奇中心\n", "测试市穷奇中心\n    涉密: true\n"), encoding="utf-8")
@@ -268,7 +276,7 @@ def test_the_sheet_export_asks_the_classifier_for_tasks_units_and_other_years(tm
     extra = tasks(("梼杌任务名称", 1500, "tw 01", "梼杌任务目标"))
     root = tmp_path / "content"
     write_tree(root, {"部门.yml": department(2024), "t.yml": project("梼杌公开工程", "GK-09", 100.0, 立项依据="梼杌去年依据",
-                                                                     **{"涉密字段": ["立项依据"]})}, year="2024")
+                                                                     涉密字段=["立项依据"])}, year="2024")
     dept = department(2025, extra).replace("    链接名: fxh\n", "    链接名: fxh\n" + UNIT_LISTED_TWICE)
     write_tree(root, {"部门.yml": dept, "s.yml": project("梼杌涉密工程", "TW-01", 1500.0, 涉密=True),
                       "u.yml": project("玄冥中心工程", "XM-01", 1333.56, unit="测试市玄冥保密中心"),

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from test_redact_kit import leaks, paths, write_tree
 
-from gongkai.source.config import Disclosure
 from gongkai.errors import ContentError
 from gongkai.pipeline import build
-from test_redact_kit import dump, leaks, paths, write_tree
+from gongkai.source.config import Disclosure
 
 EXAMPLES = int(os.environ.get("GONGKAI_PROPERTY_EXAMPLES", "25"))
 # Shrinking a failing site takes minutes; CI reports the example as found, GONGKAI_PROPERTY_SHRINK=1 shrinks it.
@@ -79,9 +79,9 @@ class Slot:
     code: str
     shared: dict[str, str] = field(default_factory=dict)
     withheld: set[str] = field(default_factory=set)
-    group: "Slot | None" = None  # another slot it continues by 上年项目 (its texts share the same fate)
+    group: Slot | None = None  # another slot it continues by 上年项目 (its texts share the same fate)
 
-    def root(self) -> "Slot":
+    def root(self) -> Slot:
         return self.group.root() if self.group else self
 
 
