@@ -255,8 +255,9 @@ def test_no_redirect_feed_entry_or_manifest_line_for_a_project_that_became_secre
     config_paths.config.write_text(publish + config_paths.config.read_text(encoding="utf-8"), encoding="utf-8")
     build(config_paths)
     assert "qiongqi-gongcheng" in (tmp_path / "site" / "slugs.json").read_text(encoding="utf-8")
-    changed: dict[str, Any] = {"secret": {"涉密": True}, "register": {}, "name-field": {"涉密字段": ["项目名称"]},
-               "unit": {"实施单位": "测试市穷奇中心"}}[how]
+    changes: dict[str, dict[str, Any]] = {"secret": {"涉密": True}, "register": {}, "name-field": {"涉密字段": ["项目名称"]},
+                                          "unit": {"实施单位": "测试市穷奇中心"}}
+    changed = changes[how]
     if how == "unit":
         (content / "2025" / "ceshi" / "部门.yml").write_text(dept.replace("测试市穷奇中心\n", "测试市穷奇中心\n    涉密: true\n"), encoding="utf-8")
     write_tree(content, {"q.yml": project("穷奇秘密工程", "QQ-01", 2000.0, 链接名="qiongqi-gongcheng", **changed)})
