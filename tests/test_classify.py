@@ -24,6 +24,7 @@ from test_redact_kit import (
 from gongkai.disclosure.classify import classify, name_key
 from gongkai.disclosure.register import Register
 from gongkai.editor.sheets import export_department
+from gongkai.errors import ContentError
 from gongkai.pipeline import build, check
 from gongkai.source.config import Disclosure
 from gongkai.source.load import load_tree
@@ -362,3 +363,15 @@ def test_a_department_indicator_row_withheld_in_one_year_is_withheld_in_the_othe
     build(paths(tmp_path, root))
     assert leaks(tmp_path / "site", ["混沌部门指标", "混沌部门取值"]) == []
     assert "公开部门指标" in every_file_text(tmp_path / "site")
+
+
+@pytest.mark.parametrize("other", ("gzit-2025-sm-01", "ＧＺＩＴ２０２５ＳＭ０１", "GZIT 2025 SM 01"))
+def test_two_projects_of_one_year_whose_codes_differ_only_in_form_are_e024(tmp_path: Path, other: str) -> None:
+    """Else a task, the register or 上年项目 could name either: one public, one secret."""
+    content = write_tree(tmp_path / "content", {"部门.yml": department(2025),
+                                                "s.yml": project("混沌涉密工程", "GZIT-2025-SM-01", 100.0, 涉密=True),
+                                                "p.yml": project("混沌公开工程", other, 200.0, 链接名="hundun")})
+    with pytest.raises(ContentError) as caught:
+        check(paths(tmp_path, content))
+    assert [p.code for p in caught.value.problems if not p.is_warning] == ["E024"]
+    assert "混沌涉密工程" not in str(caught.value)

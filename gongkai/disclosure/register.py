@@ -1,16 +1,16 @@
 """The secret register: a 保密 office's list of secret project codes, kept outside content/ and never
-published, and the one canonical key by which codes are compared."""
+published. Codes are compared by `code_key` (gongkai/source/codes.py, re-exported here)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai.errors import ContentError, Problem
+from gongkai.source.codes import (
+    code_key,  # the one canonical code comparison; imported from here by the rest
+)
 from gongkai.source.model import Site
-
 
 # ---- the secret register --------------------------------------------------------------------
 
@@ -24,16 +24,6 @@ class Register:
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(code_key(code) for code, _ in self.entries)
-
-
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_.·・/\\]+")
-
-
-def code_key(code: str) -> str:
-    """The one canonical form in which project codes are compared, everywhere: NFKC (full-width
-    letters and digits), case, and the spaces and separators spreadsheets insert or drop
-    (GZIT2022- SM-N-C…, gzit2022smnc) folded away."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", code)).upper()
 
 
 def read_register(path: Path, content: Path | None = None, out: Path | None = None) -> Register:

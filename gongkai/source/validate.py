@@ -18,6 +18,7 @@ from typing import Any
 from gongkai.source import schema as S
 from gongkai.errors import ContentError, Problem, short_value
 from gongkai.source.indicators import misfiled_content, normalise, parse_value
+from gongkai.source.codes import code_key
 from gongkai.source.load import Document, YamlNumber
 from gongkai.source.model import (PERIODS, UNIT_FACTORS, Amount, Department, Goal, Indicator, Money, PlanPoint, Project,
                     Review, Site, Task, Unit)
@@ -489,7 +490,7 @@ def _check_unique(departments: list[Department], docs: list[Document], check: Ch
         for project in dept.projects:
             doc = by_file[project.file]
             if project.code:
-                key = (dept.year, project.code)
+                key = (dept.year, code_key(project.code))  # the one comparison of codes: case, width, separators folded
                 if key in seen_codes:
                     check.add("E024", doc, ("项目编码",), f"编码已在 {seen_codes[key]} 中使用", project.code)
                 seen_codes[key] = project.file
