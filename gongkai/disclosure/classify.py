@@ -307,7 +307,7 @@ def _tie_warning(record: Project, public: Iterable[Project]) -> Problem:
     named = "、".join(f"{p.file}（{p.year}年）" for p in sorted(public, key=lambda p: p.file))
     return Problem(
         "W103", record.file, 0, 0,
-        f"该涉密项目（{record.year}年）与公开项目 {named} 是同一编码（或上年项目）：公开编码会把涉密记录与公开记录关联起来；"
+        f"该涉密项目（{record.year}年）与公开项目 {named}是同一编码（或上年项目）：公开编码会把涉密记录与公开记录关联起来；"
         "本次构建不在涉密记录旁显示编码", record.code,
         "任选其一：在 site_config.yml 中把 disclosure.secret_label 设为 numbered 或 hidden；"
         "或确认可以关联，在该涉密项目文件中写“确认编码关联: true”。")
