@@ -7,6 +7,7 @@ is the only place that builds them, and templates, search and exports see only t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from gongkai.values import Amount, PlanPoint
@@ -167,6 +168,15 @@ class PublicSite:
     def projects(self) -> tuple[PublicProject, ...]:
         return tuple(p for d in self.departments for p in d.projects)
 
-    def predecessor(self, project: PublicProject) -> str | None:
-        """The path of last year's public record of this project, when the classifier allows the link."""
-        return dict(self.predecessors).get(project.path)
+    @cached_property
+    def _predecessors(self) -> dict[str, str]:
+        return dict(self.predecessors)
+
+    @cached_property
+    def _by_path(self) -> dict[str, tuple[PublicProject, PublicDepartment]]:
+        return {p.path: (p, d) for d in self.departments for p in d.projects}
+
+    def predecessor(self, project: PublicProject) -> tuple[PublicProject, PublicDepartment] | None:
+        """Last year's public record of this project (and its department), when the classifier links them."""
+        path = self._predecessors.get(project.path)
+        return self._by_path.get(path) if path else None

@@ -375,3 +375,29 @@ def test_two_projects_of_one_year_whose_codes_differ_only_in_form_are_e024(tmp_p
         check(paths(tmp_path, content))
     assert [p.code for p in caught.value.problems if not p.is_warning] == ["E024"]
     assert "混沌涉密工程" not in str(caught.value)
+
+
+def test_no_redirect_or_feed_entry_for_a_department_that_became_secret(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    other = DEPARTMENT.replace("测试市委政法委员会", "测试市帝江委员会").replace("链接名: ceshi", "链接名: dijiang-wei").replace('"900001"', '"900003"')
+    write_tree(root, {"部门.yml": other, "p.yml": project("帝江公开工程", "DJ-01", 900.0, unit="测试市帝江委员会本级", 链接名="dijiang-gc")},
+               dept="dijiang")
+    write_tree(root, {"部门.yml": department(2025), "p.yml": project("公开工程名称", "GK-01", 10000.0)})
+    build(paths(tmp_path, root))
+    assert "dijiang-gc" in (tmp_path / "site" / "slugs.json").read_text(encoding="utf-8")
+    (root / "2025" / "dijiang" / "部门.yml").write_text(other + "涉密: true\n", encoding="utf-8")
+    build(paths(tmp_path, root))
+    site = tmp_path / "site"
+    assert leaks(site, ["测试市帝江委员会", "帝江公开工程", "dijiang-wei", "dijiang-gc", "DJ-01"]) == []
+    assert not (site / "2025" / "dijiang-wei").exists()
+
+
+def test_hidden_secret_projects_leave_their_tasks_without_link_or_code(tmp_path: Path) -> None:
+    extra = tasks(("句芒任务名称", 700, "jm_01", "句芒任务目标"), ("公开任务名称", 10000, "GK-01", "公开任务目标"))
+    content = write_tree(tmp_path / "content", {
+        "部门.yml": department(2025, extra), "s.yml": project("句芒涉密工程", "JM-01", 700.0, 涉密=True),
+        "p.yml": project("公开工程名称", "GK-01", 10000.0), "p2.yml": project("公开工程二", "GK-02", 3000.0)})
+    build(paths(tmp_path, content, Disclosure(secret_label="hidden")))
+    site = tmp_path / "site"
+    assert leaks(site, ["句芒任务名称", "句芒任务目标", "句芒涉密工程", "JM-01"]) == []
+    assert "shemi-" not in every_file_text(site)

@@ -268,16 +268,10 @@ def previous_project(public: PublicSite, dept: PublicDepartment, project: Public
     same 项目编码, compared by the canonical key). The link exists only when both records are public:
     a comparison could otherwise show what a secret record held, or that a public one continues it.
     """
-    path = public.predecessor(project)
-    if project.secret or path is None:
+    found = public.predecessor(project)
+    if project.secret or found is None or found[0].secret or found[1].year != dept.year - 1:
         return None
-    for before in public.departments:
-        if before.year != dept.year - 1:
-            continue
-        for candidate in before.projects:
-            if candidate.path == path and not candidate.secret:
-                return candidate, before
-    return None
+    return found
 
 
 def _amount_change(now: Amount | None, before: Amount | None) -> str:
