@@ -7,8 +7,8 @@ is the only place that builds them, and templates, search and exports see only t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from gongkai.values import Amount, PlanPoint
 
