@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_cli
 from test_redact_kit import (
     DEPARTMENT,
     every_file_text,
@@ -401,3 +402,29 @@ def test_hidden_secret_projects_leave_their_tasks_without_link_or_code(tmp_path:
     site = tmp_path / "site"
     assert leaks(site, ["句芒任务名称", "句芒任务目标", "句芒涉密工程", "JM-01"]) == []
     assert "shemi-" not in every_file_text(site)
+
+
+def test_the_quality_review_asks_the_classifier(tmp_path: Path) -> None:
+    """`check --report`: the register (in another form), a row withheld only in the other year and a
+    unit listed twice make the same records secret in the review as on the site."""
+    root = tmp_path / "content"
+    def row(secret: bool) -> dict[str, object]:
+        return {"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "蛊雕指标名称", "指标值": "蛊雕指标取值", **({"涉密": True} if secret else {})}
+    def goal(secret: bool) -> dict[str, object]:
+        return {"目标": "完成测试任务。", "指标": [row(secret)]}
+    write_tree(root, {"部门.yml": department(2024), "g.yml": project("蛊雕公开工程", "GD-01", 100.0, 年度目标=goal(True)),
+                      "p.yml": project("公开工程名称", "GK-01", 10000.0)}, year="2024")
+    dept = department(2025).replace("    链接名: fxh\n", "    链接名: fxh\n" + UNIT_LISTED_TWICE)
+    write_tree(root, {"部门.yml": dept, "g.yml": project("蛊雕公开工程", "GD-01", 100.0, 年度目标=goal(False)),
+                      "r.yml": project("蛊雕登记工程", "REG-07", 200.0), "u.yml": project("玄冥中心工程", "XM-01", 1333.56, unit="测试市玄冥保密中心"),
+                      "p.yml": project("公开工程名称", "GK-01", 10000.0)}, year="2025")
+    register = tmp_path / "register.txt"
+    register.write_text("ｒｅｇ07\n", encoding="utf-8")
+    config = paths(tmp_path, root).config
+    report = tmp_path / "review.html"
+    result = run_cli("check", "--content", str(root), "--config", str(config), "--secret-register", str(register), "--report", str(report))
+    assert result.returncode == 0, result.stderr
+    text = report.read_text(encoding="utf-8")
+    for secret in ("蛊雕指标名称", "蛊雕指标取值", "蛊雕登记工程", "玄冥中心工程", "测试市玄冥保密中心"):
+        assert secret not in text, secret
+    assert "蛊雕公开工程" in text and "公开工程名称" in text
