@@ -224,9 +224,9 @@ def _classify_rows(site: Site, groups: dict[str, str], out: Classification) -> N
                 if row.secret:
                     secret_keys.setdefault(groups[project.file], set()).add(_row_key(goal.period, row))
     for _, project in _projects(site):
-        keys = secret_keys.get(groups[project.file], set())
+        keys = secret_keys.get(groups[project.file])
         out.rows[project.file] = frozenset((goal.period, i) for goal in project.goals for i, row in enumerate(goal.indicators)
-                                           if row.secret or _row_key(goal.period, row) in keys)
+                                           if row.secret or (keys and _row_key(goal.period, row) in keys))
 
 
 def _classify_department_rows(site: Site, lineage: dict[str, str], out: Classification) -> None:
