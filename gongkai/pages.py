@@ -14,8 +14,8 @@ from urllib.parse import urlparse
 
 from .charts import Chart, ChartRow, horizontal_bars, vertical_bars
 from .config import Config
-from .formatting import amount, number
-from .model import Amount
+from .formatting import AmountStyle, amount, amount_style, percent, share, signed_percent, styled
+from .model import UNIT_FACTORS, Amount
 from .public import PublicDepartment, PublicIndicator, PublicProject, PublicSite
 
 
@@ -79,6 +79,7 @@ class HomePage:
     crumbs: tuple[Crumb, ...] = ()
     description: str = ""
     downloads: tuple[Download, ...] = ()
+    style: AmountStyle | None = None  # how the page shows amounts: one unit, fixed decimals
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class YearPage:
     crumbs: tuple[Crumb, ...]
     description: str = ""
     downloads: tuple[Download, ...] = ()
+    style: AmountStyle | None = None  # how the page shows amounts: one unit, fixed decimals
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class DepartmentPage:
     charts: tuple[Chart, ...] = ()
     downloads: tuple[Download, ...] = ()
     citation: Citation | None = None
+    style: AmountStyle | None = None  # how the page shows amounts: one unit, fixed decimals
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ class ProjectPage:
     charts: tuple[Chart, ...] = ()
     downloads: tuple[Download, ...] = ()
     citation: Citation | None = None
+    style: AmountStyle | None = None  # how the page shows amounts: one unit, fixed decimals
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,25 @@ def year_summary(public: PublicSite, year: int) -> YearSummary:
     departments = tuple(sorted((d for d in public.departments if d.year == year), key=lambda d: d.slug))
     unit = "万元" if any(d.unit == "万元" for d in departments) else "元"
     return YearSummary(year, departments, sum(len(d.projects) for d in departments), _sum([d.total for d in departments], unit))
+
+
+def department_amounts(dept: PublicDepartment) -> list[Amount | None]:
+    """Every amount a department's pages show: its totals, tasks and projects' funds."""
+    out: list[Amount | None] = [dept.total, dept.withheld_total, *(t.amount for t in dept.tasks), *(u.total for u in dept.units)]
+    for project in dept.projects:
+        for money in (project.money, project.period_money):
+            if money is not None:
+                out += [money.total, money.fiscal, money.special, money.other]
+    return out
+
+
+def department_style(dept: PublicDepartment) -> AmountStyle:
+    """One style for a department's page and its projects' pages (and their search results)."""
+    return amount_style(department_amounts(dept), dept.unit)
+
+
+def year_style(summary: YearSummary) -> AmountStyle:
+    return amount_style([summary.total, *(d.total for d in summary.departments)], summary.total.unit)
 
 
 def _home_crumb(site: SiteInfo) -> Crumb:
@@ -254,15 +277,9 @@ def department_history(public: PublicSite, dept: PublicDepartment) -> tuple[Year
         return ()
     out: list[YearTotal] = []
     for i, d in enumerate(years):
-        change = _relative_change(d.total.yuan, years[i - 1].total.yuan) if i else ""
+        change = signed_percent(d.total.yuan, years[i - 1].total.yuan) if i else ""
         out.append(YearTotal(d.year, d.total, len(d.projects), d.path, change))
     return tuple(out)
-
-
-def _relative_change(now: Decimal, before: Decimal) -> str:
-    if not before:
-        return "—"
-    return f"{(now - before) * 100 / before:+.1f}%"
 
 
 def previous_project(public: PublicSite, dept: PublicDepartment, project: PublicProject,
@@ -286,16 +303,15 @@ def previous_project(public: PublicSite, dept: PublicDepartment, project: Public
     return None
 
 
-def _amount_change(now: Amount | None, before: Amount | None) -> str:
+def _amount_change(now: Amount | None, before: Amount | None, style: AmountStyle) -> str:
     if now is None or before is None:
         return "—"
     diff = now.yuan - before.yuan
     if not diff:
         return "不变"
-    factor = Decimal(10000) if now.unit == "万元" else Decimal(1)
     sign = "+" if diff > 0 else "-"
-    shown = f"{sign}{number(abs(diff) / factor)} {now.unit}"
-    return f"{shown}（{_relative_change(now.yuan, before.yuan)}）" if before.yuan else shown
+    shown = f"{sign}{styled(Amount(abs(diff), style.unit), style)}"
+    return f"{shown}（{signed_percent(now.yuan, before.yuan)}）" if before.yuan else shown
 
 
 def _indicator_key(period: str, row: PublicIndicator) -> tuple[str, str]:
@@ -335,7 +351,7 @@ def year_comparison(public: PublicSite, dept: PublicDepartment, project: PublicP
     if found is None:
         return None
     before, before_dept = found
-    return YearComparison(before, before_dept, _amount_change(project.money.total, before.money.total),
+    return YearComparison(before, before_dept, _amount_change(project.money.total, before.money.total, department_style(dept)),
                           indicator_changes(project, before))
 
 
@@ -345,8 +361,8 @@ def budget_chart(dept: PublicDepartment) -> Chart | None:
     """The department's budget by project, largest first (as the public model orders them)."""
     if not dept.projects:
         return None
-    factor = Decimal(10000) if dept.unit == "万元" else Decimal(1)
-    rows = tuple(ChartRow(p.name, p.money.total.yuan / factor if p.money.total else None, amount(p.money.total, dept.unit))
+    factor, style = UNIT_FACTORS[dept.unit], department_style(dept)
+    rows = tuple(ChartRow(p.name, p.money.total.yuan / factor if p.money.total else None, styled(p.money.total, style))
                  for p in dept.projects)
     title = f"{dept.display_name}{dept.year}年各项目预算"
     described = "；".join(f"{r.label} {r.shown}" for r in rows)
@@ -356,8 +372,8 @@ def budget_chart(dept: PublicDepartment) -> Chart | None:
 def history_chart(dept: PublicDepartment, history: tuple[YearTotal, ...]) -> Chart | None:
     if not history:
         return None
-    factor = Decimal(10000) if dept.unit == "万元" else Decimal(1)
-    rows = tuple(ChartRow(f"{h.year}年", h.total.yuan / factor, amount(h.total, dept.unit)) for h in history)
+    factor, style = UNIT_FACTORS[dept.unit], department_style(dept)
+    rows = tuple(ChartRow(f"{h.year}年", h.total.yuan / factor, styled(h.total, style)) for h in history)
     title = f"{dept.display_name}历年项目支出合计"
     described = "；".join(f"{r.label} {r.shown}" for r in rows)
     return vertical_bars("chart-years", title, f"{title}（柱状图）：{described}。", "年度", f"项目支出合计（{dept.unit}）", rows)
@@ -366,7 +382,7 @@ def history_chart(dept: PublicDepartment, history: tuple[YearTotal, ...]) -> Cha
 def plan_chart(project: PublicProject) -> Chart | None:
     if not project.plan:
         return None
-    rows = tuple(ChartRow(p.label, p.percent, f"{p.percent.normalize():f}%") for p in project.plan)
+    rows = tuple(ChartRow(p.label, p.percent, percent(p.percent)) for p in project.plan)
     title = f"{project.name}资金支出计划"
     described = "；".join(f"截至{r.label}累计支出{r.shown}" for r in rows)
     return vertical_bars("chart-plan", title, f"{title}（柱状图，截至各月底累计支出比例）：{described}。", "月份",
@@ -379,7 +395,7 @@ def department_page(site: SiteInfo, dept: PublicDepartment, public: PublicSite |
     total = dept.total.yuan
     units = tuple(
         UnitSection(u.name, f"单位-{u.slug}", u.total,
-                    tuple(ProjectRow(p, _share(p, total)) for p in u.projects))
+                    tuple(ProjectRow(p, share(p.money.total.yuan, total) if p.money.total else "—") for p in u.projects))
         for u in dept.units
     )
     crumbs = (_home_crumb(site), Crumb(f"{dept.year}年", f"{site.prefix}{dept.year}/"), Crumb(dept.display_name, None))
@@ -388,13 +404,8 @@ def department_page(site: SiteInfo, dept: PublicDepartment, public: PublicSite |
     charts = tuple(c for c in (budget_chart(dept), history_chart(dept, history)) if c)
     title = f"{dept.name} {dept.year}年预算绩效目标"
     citation = Citation(title, dept.name, dept.year, site.base_url + dept.path, site.publication_date, dept.source)
-    return DepartmentPage(title, dept, units, crumbs, description, history, charts, department_downloads(site, dept), citation)
-
-
-def _share(project: PublicProject, total: Decimal) -> str:
-    if project.money.total is None or not total:
-        return "—"
-    return f"{project.money.total.yuan * 100 / total:.1f}%"
+    return DepartmentPage(title, dept, units, crumbs, description, history, charts, department_downloads(site, dept), citation,
+                          department_style(dept))
 
 
 def project_page(site: SiteInfo, dept: PublicDepartment, project: PublicProject, public: PublicSite | None = None,
@@ -407,7 +418,8 @@ def project_page(site: SiteInfo, dept: PublicDepartment, project: PublicProject,
     title = f"{project.name} · {dept.display_name} {project.year}年"
     citation = Citation(project.name, dept.name, project.year, site.base_url + project.path, site.publication_date,
                         project.source or dept.source)
-    return ProjectPage(title, project, dept, crumbs, description, comparison, charts, project_downloads(site, project), citation)
+    return ProjectPage(title, project, dept, crumbs, description, comparison, charts, project_downloads(site, project), citation,
+                       department_style(dept))
 
 
 def build_pages(config: Config, public: PublicSite, predecessors: Mapping[str, str] | None = None) -> tuple[SiteInfo, list[Page]]:
@@ -424,7 +436,8 @@ def build_pages(config: Config, public: PublicSite, predecessors: Mapping[str, s
         crumbs = (_home_crumb(site), Crumb(f"{summary.year}年", None))
         description = f"{summary.year}年各部门预算项目支出绩效目标：{len(summary.departments)}个部门，{summary.project_count}个项目，合计{amount(summary.total)}。"
         pages.append(Page(f"{summary.year}/index.html", "year.html",
-                          YearPage(f"{summary.year}年预算绩效目标", summary, crumbs, description, year_downloads(site, summary.year)),
+                          YearPage(f"{summary.year}年预算绩效目标", summary, crumbs, description, year_downloads(site, summary.year),
+                                   year_style(summary)),
                           f"{summary.year}/"))
         for dept in summary.departments:
             pages.append(Page(f"{dept.year}/{dept.slug}/index.html", "department.html", department_page(site, dept, public), dept.path))

@@ -52,7 +52,8 @@ from typing import Callable, Coroutine, Iterable
 from pypinyin import Style, lazy_pinyin
 
 from .config import Config
-from .formatting import amount
+from .formatting import styled
+from .pages import department_style
 from .public import PublicDepartment, PublicGoal, PublicIndicator, PublicProject, PublicSite
 
 NAME_CHUNK = 12  # characters of a name suffix token; longer query runs are split into chunks
@@ -336,7 +337,7 @@ def project_record(project: PublicProject, department: PublicDepartment, prefix:
             project.nature or "", *project.attributes, project.purpose or "", project.basis or "",
             *_goal_texts(project.goals), project.code or "", department.code or ""]
     meta = {"title": project.name, "kind": "项目", "dept": department.display_name, "year": str(project.year),
-            "amount": amount(project.money.total), "code": project.code or "", "py": name_pinyin(project.name)}
+            "amount": styled(project.money.total, department_style(department)), "code": project.code or "", "py": name_pinyin(project.name)}
     filters = {"year": [str(project.year)], "dept": [department.display_name], "kind": ["项目"]}
     if department.region:
         filters["region"] = [department.region]
@@ -354,7 +355,7 @@ def department_record(department: PublicDepartment, prefix: str) -> Record:
             *_indicator_texts(department.indicators), *codes]
     also = [n for n in names[:1] + names[2:] if n and n != department.display_name]
     meta = {"title": department.display_name, "kind": "部门", "dept": department.display_name,
-            "year": str(department.year), "amount": amount(department.total), "code": department.code or "",
+            "year": str(department.year), "amount": styled(department.total, department_style(department)), "code": department.code or "",
             "py": name_pinyin(department.display_name), "also": "、".join(dict.fromkeys(also))}
     filters = {"year": [str(department.year)], "dept": [department.display_name], "kind": ["部门"]}
     if department.region:
