@@ -16,6 +16,7 @@ from .charts import Chart, ChartRow, horizontal_bars, vertical_bars
 from .config import Config
 from .formatting import AmountStyle, amount, amount_style, percent, share, signed_percent, styled
 from .model import UNIT_FACTORS, Amount
+from .redirects import Manifest, fallback_date, published_on
 from .public import PublicDepartment, PublicIndicator, PublicProject, PublicSite
 
 
@@ -39,6 +40,9 @@ class SiteInfo:
     search: bool
     disclosure_wording: str
     quality_badge: bool = False  # site_config.yml quality_badge: show the quantified-indicator share
+    contact: str = ""  # footer lines from site_config.yml; each shown only when set
+    icp: str = ""
+    site_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,11 +72,22 @@ class YearSummary:
     departments: tuple[PublicDepartment, ...]
     project_count: int
     total: Amount
+    style: AmountStyle  # the year's totals in one unit with fixed decimals
+
+
+@dataclass(frozen=True)
+class Published:
+    """A page of the last publication, as the feed lists it."""
+
+    title: str
+    url: str  # absolute path on the site
+    kind: str  # 部门 / 项目
+    date: str  # YYYY-MM-DD
 
 
 @dataclass(frozen=True)
 class HomePage:
-    """首页: every year with its departments and totals."""
+    """首页: the latest year at a glance, what was last published, then every year."""
 
     title: str
     years: tuple[YearSummary, ...]
@@ -80,6 +95,10 @@ class HomePage:
     description: str = ""
     downloads: tuple[Download, ...] = ()
     style: AmountStyle | None = None  # how the page shows amounts: one unit, fixed decimals
+    latest: YearSummary | None = None  # the newest year, shown first
+    chart: Chart | None = None  # the newest year's departments by total
+    published: tuple[Published, ...] = ()  # the pages of the last publication (from the feed's dates)
+    published_more: int = 0  # how many more the last publication had than are listed
 
 
 @dataclass(frozen=True)
@@ -198,6 +217,7 @@ def site_info(config: Config, public: PublicSite) -> SiteInfo:
         name=config.site_name, description=config.site_description, base_url=config.base_url, prefix=prefix,
         years=public.years, publisher=config.publisher, publication_date=config.publication_date,
         search=config.search, disclosure_wording=config.disclosure.secret_wording, quality_badge=config.quality_badge,
+        contact=config.contact, icp=config.icp, site_code=config.site_code,
     )
 
 
@@ -208,7 +228,9 @@ def _sum(amounts: list[Amount], unit: str) -> Amount:
 def year_summary(public: PublicSite, year: int) -> YearSummary:
     departments = tuple(sorted((d for d in public.departments if d.year == year), key=lambda d: d.slug))
     unit = "万元" if any(d.unit == "万元" for d in departments) else "元"
-    return YearSummary(year, departments, sum(len(d.projects) for d in departments), _sum([d.total for d in departments], unit))
+    total = _sum([d.total for d in departments], unit)
+    style = amount_style([total, *(a for d in departments for a in department_amounts(d))], unit)
+    return YearSummary(year, departments, sum(len(d.projects) for d in departments), total, style)
 
 
 def department_amounts(dept: PublicDepartment) -> list[Amount | None]:
@@ -224,10 +246,6 @@ def department_amounts(dept: PublicDepartment) -> list[Amount | None]:
 def department_style(dept: PublicDepartment) -> AmountStyle:
     """One style for a department's page and its projects' pages (and their search results)."""
     return amount_style(department_amounts(dept), dept.unit)
-
-
-def year_style(summary: YearSummary) -> AmountStyle:
-    return amount_style([summary.total, *(d.total for d in summary.departments)], summary.total.unit)
 
 
 def _home_crumb(site: SiteInfo) -> Crumb:
@@ -389,6 +407,48 @@ def plan_chart(project: PublicProject) -> Chart | None:
                          "累计支出比例", rows, maximum=Decimal(100))
 
 
+def departments_chart(summary: YearSummary, style: AmountStyle) -> Chart | None:
+    """A year's departments by their totals, largest first."""
+    if not summary.departments:
+        return None
+    factor = UNIT_FACTORS[style.unit]
+    ordered = sorted(summary.departments, key=lambda d: (-d.total.yuan, d.slug))
+    rows = tuple(ChartRow(d.display_name, d.total.yuan / factor, styled(d.total, style)) for d in ordered)
+    title = f"{summary.year}年各部门项目支出"
+    described = "；".join(f"{r.label} {r.shown}" for r in rows)
+    return horizontal_bars("chart-departments", title, f"{title}（条形图）：{described}。", "部门", f"项目支出合计（{style.unit}）", rows)
+
+
+PUBLISHED_LIMIT = 10  # pages of the last publication listed on the home page
+
+
+def last_publication(manifest: Manifest | None, pages: list[Page], site: SiteInfo) -> tuple[tuple[Published, ...], int]:
+    """The department and project pages first published on the newest date the feed has, and
+    how many more there were than are listed."""
+    if manifest is None:
+        return (), 0
+    fallback = fallback_date(site.years)
+    titles = {p.url: (p.context.title, "部门" if isinstance(p.context, DepartmentPage) else "项目") for p in pages
+              if isinstance(p.context, (DepartmentPage, ProjectPage))}
+    dated = [(published_on(e, fallback), e.url) for e in manifest.entries if e.url in titles]
+    if not dated:
+        return (), 0
+    newest = max(date for date, _ in dated)
+    urls = sorted((url for date, url in dated if date == newest), key=lambda u: (titles[u][1] != "部门", u))
+    listed = tuple(Published(titles[u][0], site.prefix + u, titles[u][1], newest) for u in urls[:PUBLISHED_LIMIT])
+    return listed, len(urls) - len(listed)
+
+
+def home_page(config: Config, site: SiteInfo, summaries: tuple[YearSummary, ...], pages: list[Page],
+              manifest: Manifest | None) -> HomePage:
+    latest = summaries[0] if summaries else None
+    style = latest.style if latest else None
+    chart = departments_chart(latest, style) if latest and style else None
+    published, more = last_publication(manifest, pages, site)
+    return HomePage(config.site_name, summaries, description=config.site_description, downloads=home_downloads(site),
+                    style=style, latest=latest, chart=chart, published=published, published_more=more)
+
+
 # ---- pages -----------------------------------------------------------------------------------
 
 def department_page(site: SiteInfo, dept: PublicDepartment, public: PublicSite | None = None) -> DepartmentPage:
@@ -422,22 +482,24 @@ def project_page(site: SiteInfo, dept: PublicDepartment, project: PublicProject,
                        department_style(dept))
 
 
-def build_pages(config: Config, public: PublicSite, predecessors: Mapping[str, str] | None = None) -> tuple[SiteInfo, list[Page]]:
+def build_pages(config: Config, public: PublicSite, predecessors: Mapping[str, str] | None = None,
+                manifest: Manifest | None = None) -> tuple[SiteInfo, list[Page]]:
     """Every page of the site, in a stable order.
 
     `predecessors` maps a public project's path to the 上年项目 code its content names (see
     redirects.declared_predecessors); the comparison itself uses the public model only.
+    `manifest` (this build's, see redirects.plan) dates the pages for the home page's list of
+    what was last published.
     """
     site = site_info(config, public)
     summaries = tuple(year_summary(public, y) for y in public.years)
-    pages = [Page("index.html", "home.html", HomePage(config.site_name, summaries, description=config.site_description,
-                                                       downloads=home_downloads(site)), "")]
+    pages: list[Page] = []
     for summary in summaries:
         crumbs = (_home_crumb(site), Crumb(f"{summary.year}年", None))
         description = f"{summary.year}年各部门预算项目支出绩效目标：{len(summary.departments)}个部门，{summary.project_count}个项目，合计{amount(summary.total)}。"
         pages.append(Page(f"{summary.year}/index.html", "year.html",
                           YearPage(f"{summary.year}年预算绩效目标", summary, crumbs, description, year_downloads(site, summary.year),
-                                   year_style(summary)),
+                                   summary.style),
                           f"{summary.year}/"))
         for dept in summary.departments:
             pages.append(Page(f"{dept.year}/{dept.slug}/index.html", "department.html", department_page(site, dept, public), dept.path))
@@ -446,4 +508,5 @@ def build_pages(config: Config, public: PublicSite, predecessors: Mapping[str, s
                                   project_page(site, dept, project, public, predecessors), project.path))
     pages.append(Page("search/index.html", "search.html", SimplePage("搜索", (_home_crumb(site), Crumb("搜索", None))), "search/"))
     pages.append(Page("404.html", "404.html", SimplePage("页面不存在"), "404.html"))
+    pages.insert(0, Page("index.html", "home.html", home_page(config, site, summaries, pages, manifest), ""))
     return site, pages

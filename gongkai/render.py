@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import formatting
-from .pages import Page, SiteInfo
+from .pages import Page, SiteInfo, department_style
 from .parallel import forked_map
 from .writer import FolderWriter, Output
 
@@ -38,6 +38,7 @@ def environment(templates: Path) -> jinja2.Environment:
         number=formatting.number,
         markdown=lambda text: jinja2.filters.Markup(formatting.render_markdown(text)),
         plain=formatting.plain_text,
+        department_style=department_style,
     )
     return env
 
