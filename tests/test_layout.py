@@ -310,3 +310,33 @@ def test_print_keeps_the_url_and_drops_the_drawings_with_their_headings(browser:
         assert tab.locator(".chart-table").first.is_visible()  # the numbers print as a table
     finally:
         tab.context.close()
+
+
+FONT_STACK = ["PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
+              "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback"]
+
+
+def test_font_stack_names_the_chinese_fonts_of_every_system_and_no_font_is_shipped() -> None:
+    for css in (ROOT / "templates" / "assets" / "site.css", SERVE_ASSETS / "error.css"):
+        text = css.read_text(encoding="utf-8")
+        stack = re.search(r"font-family:([^;]+);", text).group(1)
+        families = [f.strip().strip('"') for f in stack.split(",")]
+        assert families[-1] == "sans-serif" and all(f in families for f in FONT_STACK), css
+        assert "@font-face" not in text and "url(" not in text
+    shipped = [p for p in (ROOT / "templates").rglob("*") if p.suffix.lower() in (".woff", ".woff2", ".ttf", ".otf", ".ttc")]
+    assert not shipped
+
+
+def test_chinese_is_drawn_with_a_cjk_font_in_the_test_browser(browser: object, sites: dict[str, str]) -> None:
+    """Screenshots show Chinese, not boxes: scripts/test installs fonts-noto-cjk beside chromium."""
+    tab = open_page(browser, sites, "project", 1280)
+    try:
+        cdp = tab.context.new_cdp_session(tab)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "h1"})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        assert any("CJK" in f["familyName"] or "Han" in f["familyName"] for f in fonts), fonts
+    finally:
+        tab.context.close()
