@@ -11,7 +11,7 @@ from typing import Iterable
 import markdown as md
 import nh3
 
-from .model import UNIT_FACTORS, Amount
+from gongkai.values import UNIT_FACTORS, Amount
 
 _ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre", "a", "table",
                  "thead", "tbody", "tr", "th", "td", "h3", "h4", "sup", "sub", "span", "del"}

@@ -23,11 +23,11 @@ import pytest
 from conftest import ROOT, StaticServer, example_paths
 from gongkai.errors import Problem
 from gongkai.pipeline import build
-from gongkai.serve import SPECIAL, State, error_page
+from gongkai.editor.serve import SPECIAL, State, error_page
 
 pytestmark = pytest.mark.browser
 
-SERVE_ASSETS = ROOT / "gongkai" / "serve_assets"
+SERVE_ASSETS = ROOT / "gongkai" / "editor" / "serve_assets"
 MOVED_FROM = "2025/yutian-zfw/13022925p00004610003b/"
 
 # name: (site, path); "example" is the example site, "extra" the second build (see extra_site)
@@ -215,7 +215,7 @@ def test_indicator_rows_are_cards_on_a_phone_and_a_table_on_a_desktop(browser: o
         card = tab.evaluate("""() => { const tr = document.querySelector('table.indicators tbody tr');
             const top = (s) => tr.querySelector(s).getBoundingClientRect().top;
             const size = (s) => parseFloat(getComputedStyle(tr.querySelector(s)).fontSize);
-            return {display: getComputedStyle(tr).display, level3: top('.level3'), value: top('.value'),
+            return {display: getComputedStyle(tr).display, level3: top('th[scope=row]'), value: top('.value'),
                     level1: top('.level1'), basis: top('.basis'), valueSize: size('.value'), bodySize: size('.level1'),
                     label: getComputedStyle(tr.querySelector('.level1'), '::before').content}; }""")
         assert card["display"] == "flex"
@@ -261,7 +261,7 @@ def test_amounts_on_a_page_share_unit_and_decimals_and_never_break(browser: obje
 
 
 def test_home_page_orients_and_the_footer_shows_the_configured_lines(browser: object, sites: dict[str, str]) -> None:
-    from gongkai.config import load_config
+    from gongkai.source.config import load_config
     config = load_config(ROOT / "site_config.yml")
     assert config.publisher and config.contact and config.icp and config.site_code  # the example sets them all
     tab = open_page(browser, sites, "home", 1280)
