@@ -103,7 +103,7 @@ def _replace(path: Path, old: str, new: str) -> None:
 def error_site(root: Path) -> Path:
     """The preview's error page as `serve` sends it, with its stylesheet where it asks for it."""
     state = State(problems=[Problem("E021", "content/2025/yutian-zfw/部门.yml", 118, 5,
-                                    "合计与明细之和不符：写的是 407.257万元，各项目之和为 405.1656万元",
+                                    "写的是 407.257万元，各项目之和为 405.1656万元",
                                     "407.257万元", "核对所写的合计与各项目金额，改正其中有误的一项。")])
     (root / "index.html").write_text(error_page(state), encoding="utf-8")
     assets = root / SPECIAL.strip("/")
@@ -164,7 +164,7 @@ def measured(browser: object, sites: dict[str, str], axe: object) -> dict[tuple[
     from test_a11y import run_axe
     folder = screenshot_folder()
     out = {}
-    for index, (name, width, large) in enumerate(VIEWS):
+    for name, width, large in VIEWS:
         tab = open_page(browser, sites, name, width, large)
         try:
             out[(name, width, large)] = {
@@ -173,7 +173,8 @@ def measured(browser: object, sites: dict[str, str], axe: object) -> dict[tuple[
                 "axe": [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in run_axe(axe, tab)],
                 "failed": list(tab.failed),  # type: ignore[attr-defined]
             }
-            shot = folder / f"{index:02d}-{name.replace(' ', '-')}-{width}{'-large' if large else ''}.png"
+            number = list(PAGE_TYPES).index(name)
+            shot = folder / f"{number:02d}-{name.replace(' ', '-')}-{width}{'-large-text' if large else ''}.png"
             tab.screenshot(path=str(shot), full_page=True)
             out[(name, width, large)]["screenshot"] = shot
         finally:
@@ -256,6 +257,18 @@ def test_amounts_on_a_page_share_unit_and_decimals_and_never_break(browser: obje
         assert heights and set(heights) == {1}  # never split over two lines
         shares = tab.eval_on_selector_all("table.projects td[data-label='占部门比例']", "els => els.map(e => e.textContent)")  # type: ignore[attr-defined]
         assert shares and all(re.fullmatch(r"\d+\.\d%", s) for s in shares), shares
+    finally:
+        tab.context.close()
+
+
+def test_search_results_show_amounts_as_their_department_page_does(browser: object, sites: dict[str, str]) -> None:
+    tab = open_page(browser, sites, "search results")
+    try:
+        amounts = tab.eval_on_selector_all(".search-results .search-facts .amount-text",  # type: ignore[attr-defined]
+                                           "els => els.map(e => [e.textContent, e.getClientRects().length])")
+        assert amounts and all(lines == 1 for _, lines in amounts)  # never split from the unit
+        yutian = [text for text, _ in amounts if re.fullmatch(r"[\d,]+\.\d{4} 万元", text)]
+        assert yutian, amounts  # 玉田's projects in 万元 with its four decimals, as on its department page
     finally:
         tab.context.close()
 

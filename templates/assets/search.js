@@ -291,8 +291,14 @@ function resultItem(entry, query) {
   const facts = document.createElement("p");
   facts.className = "search-facts";
   const fullName = (meta.also || "").split("、")[0];
-  const parts = [meta.kind, meta.kind === "项目" ? meta.dept : fullName, meta.year ? meta.year + "年" : "", meta.amount];
+  const parts = [meta.kind, meta.kind === "项目" ? meta.dept : fullName, meta.year ? meta.year + "年" : ""];
   facts.textContent = parts.filter(Boolean).join(" · ");
+  if (meta.amount) {
+    const amount = document.createElement("span");
+    amount.className = "amount-text";  // never broken between number and unit
+    amount.textContent = meta.amount;
+    facts.append(" · ", amount);
+  }
   li.appendChild(facts);
   if (meta.code && meta.code !== meta.title) {
     const code = document.createElement("p");
