@@ -172,6 +172,8 @@ def measured(browser: object, sites: dict[str, str], axe: object) -> dict[tuple[
                 "overflow": tab.evaluate(OVERFLOW), "charts": tab.evaluate(CHART_TEXT),
                 "axe": [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in run_axe(axe, tab)],
                 "failed": list(tab.failed),  # type: ignore[attr-defined]
+                "icon": tab.evaluate("""async () => { const l = document.querySelector('link[rel=icon]');
+                                         return l ? [l.getAttribute('href'), (await fetch(l.href)).status] : null; }"""),
             }
             number = list(PAGE_TYPES).index(name)
             shot = folder / f"{number:02d}-{name.replace(' ', '-')}-{width}{'-large-text' if large else ''}.png"
@@ -188,7 +190,9 @@ def test_nothing_reaches_past_a_360px_screen(measured: dict, view: tuple[str, in
     assert result["large"] == view[2]
     overflow = result["overflow"]
     assert overflow["scroll"] <= overflow["width"] == 360 and not overflow["out"], overflow
-    assert not result["failed"], result["failed"]  # no 404 (the favicon included), no other host
+    assert not result["failed"], result["failed"]  # no 404, no other host
+    if view[0] != "serve error page":  # (the preview's own page, served whatever the site holds)
+        assert result["icon"] == ["/assets/favicon.svg", 200]  # the local icon: no /favicon.ico 404
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=lambda v: f"{v[0]} {v[1]}" + (" (large text)" if v[2] else ""))

@@ -241,9 +241,22 @@ def department_amounts(dept: PublicDepartment) -> list[Amount | None]:
     return out
 
 
+# Every project page and search record asks for its department's style: worked out once per
+# department object (the entry holds the object, so its id cannot be reused while it is kept).
+_STYLES: dict[int, tuple[PublicDepartment, AmountStyle]] = {}
+_STYLES_KEPT = 4096
+
+
 def department_style(dept: PublicDepartment) -> AmountStyle:
     """One style for a department's page and its projects' pages (and their search results)."""
-    return amount_style(department_amounts(dept), dept.unit)
+    known = _STYLES.get(id(dept))
+    if known is not None and known[0] is dept:
+        return known[1]
+    if len(_STYLES) >= _STYLES_KEPT:
+        _STYLES.clear()
+    style = amount_style(department_amounts(dept), dept.unit)
+    _STYLES[id(dept)] = (dept, style)
+    return style
 
 
 def _home_crumb(site: SiteInfo) -> Crumb:
