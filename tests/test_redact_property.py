@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from test_redact_kit import leaks, paths, write_tree
+from test_redact_kit import leaks, output_texts, paths, write_tree
 
 from gongkai.errors import ContentError
 from gongkai.pipeline import build
@@ -77,16 +77,19 @@ class Slot:
     """One project over the years: its code, the texts its public records share, what they withhold."""
 
     code: str
+    registered: bool = False  # the register names a code, whatever year: every record of it is secret
     shared: dict[str, str] = field(default_factory=dict)
     withheld: set[str] = field(default_factory=set)
     group: Slot | None = None  # another slot it continues by 上年项目 (its texts share the same fate)
+    years: dict[int, bool] = field(default_factory=dict)  # year → secret (not by its department)
+    dept: str = ""
 
     def root(self) -> Slot:
         return self.group.root() if self.group else self
 
 
 @st.composite
-def sites(draw: st.DrawFn) -> tuple[dict[tuple[int, str], dict[str, object]], list[str], Disclosure, list[str], bool]:
+def sites(draw: st.DrawFn) -> tuple[dict[tuple[int, str], dict[str, object]], list[str], Disclosure, list[str], bool, list[tuple[int, str, str]]]:
     """Departments over two or three years, secrecy at every level, codes written in other forms in
     tasks, the register and 上年项目, units listed twice, and records of one project in several years
     that share their texts (so that what one year withholds must be withheld in the others)."""
@@ -98,16 +101,19 @@ def sites(draw: st.DrawFn) -> tuple[dict[tuple[int, str], dict[str, object]], li
     folders: dict[tuple[int, str], dict[str, object]] = {}
     register: list[str] = []
     pending: list[tuple[str, Slot, str]] = []  # texts whose fate depends on every year: (text, slot, field)
+    every_slot: list[Slot] = []
     for d in range(draw(st.integers(1, 2))):
         dept_secret = draw(st.booleans()) if d else False  # the first department stays public
         dept_name = texts.new(dept_secret)
         unit_names = [texts.new(False) for _ in range(draw(st.integers(0, 2)))]
         unit_secret = {name: False for name in unit_names}
-        slots = [Slot(f"P{d}X{p}") for p in range(draw(st.integers(1, 4)))]
+        slots = [Slot(f"P{d}X{p}", registered=draw(st.booleans()) and draw(st.booleans()), dept=f"d{d}") for p in range(draw(st.integers(1, 4)))]
+        every_slot += slots
         drafts: list[tuple[int, dict[str, object], list[tuple[Slot, str, int, bool]], list[dict[str, object]]]] = []
         present_before: list[Slot] = []
-        for year in years:
-            units: list[dict[str, object]] = []
+        year_units: dict[int, list[dict[str, object]]] = {}
+        for year in years:  # units first: a unit secret in any year or entry is secret in all
+            units = year_units[year] = []
             for u, name in enumerate(unit_names):
                 secret = draw(st.booleans()) and draw(st.booleans())
                 unit_secret[name] |= secret
@@ -116,14 +122,15 @@ def sites(draw: st.DrawFn) -> tuple[dict[tuple[int, str], dict[str, object]], li
                     twice = draw(st.booleans())
                     unit_secret[name] |= twice
                     units.append({"单位名称": f"{name[:2]} {name[2:]}", **({"涉密": True} if twice else {})})
+        for year in years:
+            units = year_units[year]
             present = [s for s in slots if draw(st.booleans()) or s is slots[0]]
             files: dict[str, object] = {}
             records = []
             for slot in present:
                 unit = draw(st.sampled_from([dept_name] + unit_names))
-                in_register = draw(st.booleans()) and draw(st.booleans())
                 secret = draw(st.booleans()) and draw(st.booleans())
-                whole = dept_secret or secret or in_register or (unit != dept_name and unit_secret[unit])
+                whole = dept_secret or secret or slot.registered or (unit != dept_name and unit_secret[unit])
                 fields = draw(st.lists(st.sampled_from(SECRETABLE), unique=True, max_size=3))
                 amount = draw(st.integers(100, 99999))
                 data: dict[str, object] = {"项目编码": slot.code, "实施单位": unit}
@@ -150,10 +157,9 @@ def sites(draw: st.DrawFn) -> tuple[dict[tuple[int, str], dict[str, object]], li
                     data["涉密"] = True
                 if fields:
                     data["涉密字段"] = fields
-                if in_register:
-                    register.append(code_form(draw, slot.code, spaces=False))
                 files[f"{slot.code.lower()}.yml"] = data
                 records.append((slot, unit, amount, whole))
+                slot.years[year] = whole and not dept_secret
             drafts.append((year, files, records, units))
             present_before = present
         for year, files, records, units in drafts:
@@ -181,6 +187,7 @@ def sites(draw: st.DrawFn) -> tuple[dict[tuple[int, str], dict[str, object]], li
                 dept["涉密"] = True
             files["部门.yml"] = dept
             folders[(year, f"d{d}")] = files
+        register += [code_form(draw, slot.code, spaces=False) for slot in slots if slot.registered and slot.years]
         for slot in slots:
             pending += [(text, slot, key) for key, text in slot.shared.items()]
         texts.secret += [name for name, secret in unit_secret.items() if secret or dept_secret]
@@ -188,14 +195,23 @@ def sites(draw: st.DrawFn) -> tuple[dict[tuple[int, str], dict[str, object]], li
     for _, slot, _ in pending:
         by_root.setdefault(id(slot.root()), set()).update(slot.withheld)
     texts.secret += [text for text, slot, key in pending if key in by_root[id(slot.root())]]
-    return folders, register, rules, texts.secret, draw(st.booleans())  # with or without the Pagefind index
+    return folders, register, rules, texts.secret, draw(st.booleans()), _untied_codes(every_slot, rules)
+
+
+def _untied_codes(slots: list[Slot], rules: Disclosure) -> list[tuple[int, str, str]]:
+    """(year, department, code) of every secret record whose code must not be shown beside it: all of
+    them unless secret_label is code; with code, those whose project is public in another year (W103)."""
+    public_groups = {id(s.root()) for s in slots if any(not secret for secret in s.years.values())}
+    return [(year, s.dept, s.code) for s in slots for year, secret in s.years.items()
+            if secret and (rules.secret_label != "code" or id(s.root()) in public_groups)]
 
 
 @settings(max_examples=EXAMPLES, deadline=None, phases=PHASES, derandomize=not os.environ.get("GONGKAI_PROPERTY_RANDOM"), database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(sites())
-def test_no_withheld_string_reaches_any_output_byte(example: tuple[dict[tuple[int, str], dict[str, object]], list[str], Disclosure, list[str], bool]) -> None:
-    folders, register, rules, secrets, search = example
+def test_no_withheld_string_reaches_any_output_byte(
+        example: tuple[dict[tuple[int, str], dict[str, object]], list[str], Disclosure, list[str], bool, list[tuple[int, str, str]]]) -> None:
+    folders, register, rules, secrets, search, untied = example
     with tempfile.TemporaryDirectory(prefix="gongkai-property-") as tmp:
         root = Path(tmp)
         for (year, slug), files in folders.items():
@@ -210,5 +226,9 @@ def test_no_withheld_string_reaches_any_output_byte(example: tuple[dict[tuple[in
             assert not (root / "site").exists()
             return
         assert leaks(root / "site", secrets) == []
+        for year, dept, code in untied:  # nothing of that year's department shows the secret record's code
+            folder = root / "site" / str(year) / dept
+            shown = [label for label, text in output_texts(folder) if code.lower() in text.lower()] if folder.is_dir() else []
+            assert shown == [], (year, dept, code, shown)
         if search:
             assert any((root / "site" / "pagefind").rglob("*.pf_fragment"))

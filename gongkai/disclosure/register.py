@@ -59,7 +59,7 @@ def check_register(site: Site, register: Register) -> None:
     """Every code in the register must name a project: a typo would silently publish a secret."""
     known = {code_key(p.code) for d in site.departments for p in d.projects if p.code}
     problems = [Problem("E030", register.path, line, 1, "登记册中的项目编码在内容中不存在", code,
-                        "核对编码是否抄错（与项目文件中的“项目编码”逐字比较）；项目已撤销的，从登记册中删去该行。")
+                        "核对编码是否抄错（与项目文件中的“项目编码”比较，大小写、全角半角、空格和分隔符不计）；项目已撤销的，从登记册中删去该行。")
                 for code, line in register.entries if code_key(code) not in known]
     if problems:
         raise ContentError(problems)
