@@ -163,9 +163,9 @@ def sites(draw: st.DrawFn) -> tuple[dict[tuple[int, str], dict[str, object]], li
             drafts.append((year, files, records, units))
             present_before = present
         for year, files, records, units in drafts:
-            for unit in units:
-                if "合计" not in unit and unit["单位名称"] in unit_names and draw(st.booleans()):
-                    unit["合计"] = sum(a for _, un, a, _ in records if un == unit["单位名称"])
+            for entry in units:
+                if "合计" not in entry and entry["单位名称"] in unit_names and draw(st.booleans()):
+                    entry["合计"] = sum(a for _, un, a, _ in records if un == entry["单位名称"])
             tasks = []
             for slot, _, amount, whole in records[: draw(st.integers(0, len(records)))]:
                 name = texts.new(dept_secret or whole)
