@@ -414,7 +414,7 @@ def test_the_quality_review_asks_the_classifier(tmp_path: Path) -> None:
         return {"目标": "完成测试任务。", "指标": [row(secret)]}
     write_tree(root, {"部门.yml": department(2024), "g.yml": project("蛊雕公开工程", "GD-01", 100.0, 年度目标=goal(True)),
                       "p.yml": project("公开工程名称", "GK-01", 10000.0)}, year="2024")
-    dept = department(2025).replace("    链接名: fxh\n", "    链接名: fxh\n" + UNIT_LISTED_TWICE)
+    dept = department(2025, tasks(("蛊雕任务名称", 201, "reg 07", "蛊雕任务目标"))).replace("    链接名: fxh\n", "    链接名: fxh\n" + UNIT_LISTED_TWICE)
     write_tree(root, {"部门.yml": dept, "g.yml": project("蛊雕公开工程", "GD-01", 100.0, 年度目标=goal(False)),
                       "r.yml": project("蛊雕登记工程", "REG-07", 200.0), "u.yml": project("玄冥中心工程", "XM-01", 1333.56, unit="测试市玄冥保密中心"),
                       "p.yml": project("公开工程名称", "GK-01", 10000.0)}, year="2025")
@@ -425,6 +425,7 @@ def test_the_quality_review_asks_the_classifier(tmp_path: Path) -> None:
     result = run_cli("check", "--content", str(root), "--config", str(config), "--secret-register", str(register), "--report", str(report))
     assert result.returncode == 0, result.stderr
     text = report.read_text(encoding="utf-8")
-    for secret in ("蛊雕指标名称", "蛊雕指标取值", "蛊雕登记工程", "玄冥中心工程", "测试市玄冥保密中心"):
+    for secret in ("蛊雕指标名称", "蛊雕指标取值", "蛊雕登记工程", "玄冥中心工程", "测试市玄冥保密中心", "蛊雕任务名称", "蛊雕任务目标", "reg 07"):
         assert secret not in text, secret
     assert "蛊雕公开工程" in text and "公开工程名称" in text
+    assert "年度主要任务第1项（涉密）" in text  # the task's amount (201) differs from its project's (200): counted, not named

@@ -128,7 +128,10 @@ def review_department(dept: Department, warnings: dict[tuple[str, int], list[Pro
         if task.amount is None or not task.code:
             continue
         project = by_file.get(cls.task_project(dept, i) or "")
-        if project is None:
+        if cls.task_verdict(dept, i) is not None:  # a withheld task is named by its place only, with no amounts
+            if project is None or project.money.total.yuan != task.amount.yuan:
+                review.findings.append(Finding("amounts", f"年度主要任务第{i + 1}项（涉密）的金额与对应项目不符或找不到对应项目", dept.file))
+        elif project is None:
             review.findings.append(Finding("amounts", f"年度主要任务“{task.name}”对应的项目编码 {task.code} 不在本部门的项目中", dept.file))
         elif project.money.total.yuan != task.amount.yuan:
             review.findings.append(Finding("amounts", f"年度主要任务“{task.name}”写 {in_unit_text(task.amount.yuan, dept.unit)}，"
