@@ -59,7 +59,7 @@ class Classification:
     """Plain data: per-record verdicts, keyed by content file (and row / task position)."""
 
     departments: dict[str, Verdict] = field(default_factory=dict)  # department file → verdict
-    secret_unit_names: dict[str, frozenset[str]] = field(default_factory=dict)  # department file → name keys
+    secret_unit_names: frozenset[str] = frozenset()  # name keys of secret units, site-wide
     projects: dict[str, Verdict] = field(default_factory=dict)  # project file → verdict (withheld projects only)
     fields: dict[str, frozenset[str]] = field(default_factory=dict)  # project file → withheld field keys
     field_reasons: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, key) → reason
@@ -76,7 +76,7 @@ class Classification:
 
     def unit_secret(self, dept: Department, name: str | None) -> bool:
         """Is this unit name (a project's 实施单位, or the department's own name when empty) secret?"""
-        return name_key(name or dept.name) in self.secret_unit_names.get(dept.file, frozenset())
+        return name_key(name or dept.name) in self.secret_unit_names
 
     def project_verdict(self, project: Project) -> Verdict | None:
         return self.projects.get(project.file)
@@ -163,7 +163,8 @@ def classify(site: Site, register: Register | None = None, secret_label: str = "
     out = Classification()
     registered = register.codes if register else frozenset()
     lineage = _lineages(site)
-    _classify_units(site, out)
+    # Site-wide: a unit's name is the same unit's in every entry, department and year that writes it.
+    out.secret_unit_names = frozenset(name_key(u.name) for d in site.departments for u in d.units if u.secret)
     for dept in site.departments:
         if dept.secret:
             out.departments[dept.file] = Verdict("涉密部门", "部门文件标记为涉密")
@@ -179,13 +180,6 @@ def classify(site: Site, register: Register | None = None, secret_label: str = "
     _classify_links(site, lineage, out)
     out.code_hidden, out.warnings = _code_ties(site, groups, secret_label, out)
     return out
-
-
-def _classify_units(site: Site, out: Classification) -> None:
-    # Site-wide: a unit's name is the same unit's in every department and year that writes it.
-    secret = frozenset(name_key(u.name) for d in site.departments for u in d.units if u.secret)
-    for dept in site.departments:
-        out.secret_unit_names[dept.file] = secret
 
 
 def _project_verdict(dept: Department, project: Project, registered: frozenset[str], out: Classification) -> Verdict | None:
