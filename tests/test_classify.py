@@ -17,6 +17,7 @@ from test_redact_kit import (
     DEPARTMENT,
     every_file_text,
     leaks,
+    output_texts,
     paths,
     project,
     write_tree,
@@ -429,3 +430,26 @@ def test_the_quality_review_asks_the_classifier(tmp_path: Path) -> None:
         assert secret not in text, secret
     assert "蛊雕公开工程" in text and "公开工程名称" in text
     assert "年度主要任务第1项（涉密）" in text  # the task's amount (201) differs from its project's (200): counted, not named
+
+
+def test_the_search_index_and_its_filters_hold_nothing_the_classifier_withholds(tmp_path: Path) -> None:
+    """Every cross-reference at once, with the Pagefind index and search/filters.json built."""
+    root = tmp_path / "content"
+    def record(year: int) -> dict[str, object]:
+        fields: dict[str, Any] = {"涉密字段": ["立项依据"]} if year == 2024 else {}
+        return project("英招公开工程", "YZ-01", 800.0 + year, 立项依据="英招立项依据原文", **fields)
+    write_tree(root, {"部门.yml": department(2024), "y.yml": record(2024), "f.yml": project("英招去年公开", "FLIP-02", 3000.0),
+                      "p.yml": project("公开工程名称", "GK-01", 10000.0)}, year="2024")
+    dept = department(2025, tasks(("英招任务名称", 1500, "ＹＺ－ＳＭ－０１", "英招任务目标"))).replace(
+        "    链接名: fxh\n", "    链接名: fxh\n" + UNIT_LISTED_TWICE)
+    write_tree(root, {"部门.yml": dept, "y.yml": record(2025), "s.yml": project("英招涉密工程", "YZ-SM-01", 1500.0, 涉密=True),
+                      "f.yml": project("英招今年涉密", "FLIP-02", 3100.0, 涉密=True),
+                      "u.yml": project("玄冥中心工程", "XM-01", 1333.56, unit="测试市玄冥保密中心"),
+                      "p.yml": project("公开工程名称", "GK-01", 10000.0)}, year="2025")
+    build(paths(tmp_path, root, Disclosure(secret_label="code"), search=True))
+    site = tmp_path / "site"
+    assert any((site / "pagefind").rglob("*.pf_fragment"))
+    assert leaks(site, ["英招立项依据原文", "英招任务名称", "英招任务目标", "英招涉密工程", "英招今年涉密", "玄冥中心工程", "测试市玄冥保密中心"]) == []
+    filters = (site / "search" / "filters.json").read_text(encoding="utf-8")
+    assert "玄冥" not in filters and "英招" not in filters
+    assert "FLIP-02" not in "".join(text for label, text in output_texts(site / "2025"))
