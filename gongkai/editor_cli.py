@@ -99,7 +99,8 @@ def _check_after_import(content: Path) -> int:
         return 1
     assert result.site is not None
     projects = sum(len(d.projects) for d in result.site.departments)
-    print(f"内容检查通过：{len(result.site.departments)} 个部门，{projects} 个项目，{len(result.warnings)} 条警告"
+    from .cli import warning_summary
+    print(f"内容检查通过：{len(result.site.departments)} 个部门，{projects} 个项目，{warning_summary(result)}"
           f"（python build.py check --content {content} 查看警告）。")
     return 0
 

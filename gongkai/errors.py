@@ -89,6 +89,11 @@ class ContentError(Exception):
         return "\n".join(p.format() for p in self.problems)
 
 
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """By file, then line and column, as an editor works through them."""
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column))  # stable: one place keeps its order
+
+
 def short_value(value: object, limit: int = 60) -> str:
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

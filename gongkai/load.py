@@ -451,7 +451,7 @@ def read_document(path: Path, root: Path, parsed: ParsedMemo | None = None) -> D
 
 def _checked_bytes(path: Path, root: Path, inside: Path) -> tuple[str, bytes]:
     """A content file's name as shown and its bytes; `inside` is root resolved."""
-    display = _display_path(path, root)
+    display = display_path(path, root)
     try:
         resolved = path.resolve()
     except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
@@ -468,7 +468,8 @@ def _memo_key(path: Path, raw: bytes) -> tuple[str, bytes]:
     return (str(path), hashlib.blake2b(raw, digest_size=16).digest())
 
 
-def _display_path(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
+    """A content file's name as messages show it: from the content folder's name down."""
     try:
         return str(Path(root.name) / path.relative_to(root))
     except ValueError:
@@ -493,7 +494,7 @@ def _linked_folders_out(root: Path) -> list[Problem]:
             except (RuntimeError, OSError):
                 target = path
             if not target.is_relative_to(inside) or target == path:
-                found.append(Problem("E006", _display_path(path, root), 0, 0, f"文件夹链接指向 {target}，其中的内容不会被读取"))
+                found.append(Problem("E006", display_path(path, root), 0, 0, f"文件夹链接指向 {target}，其中的内容不会被读取"))
     return found
 
 
@@ -504,7 +505,16 @@ CHUNK_FILES = 64  # files per task when parsing across processes
 
 
 def load_tree(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = None) -> list[Document]:
-    """Parse every content file below root; collect the problems of all files before failing.
+    """Parse every content file below root; collect the problems of all files before failing."""
+    docs, problems = load_documents(root, parsed, jobs)
+    if problems:
+        raise ContentError(problems)
+    return docs
+
+
+def load_documents(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = None) -> tuple[list[Document], list[Problem]]:
+    """Every content file below root that parses, and the problems of those that do not, so that
+    the files that parse can still be checked in the same run (see validate.build_site).
 
     Large trees are parsed by forked processes (GONGKAI_JOBS, else one per core, as for
     rendering); documents and problems come back in file order, the same as with one process."""
@@ -530,9 +540,7 @@ def load_tree(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = N
         elif parsed is not None and key is not None:
             parsed[key] = result
         docs.append(result)
-    if problems:
-        raise ContentError(problems)
-    return docs
+    return docs, problems
 
 
 def _read_outcome(path: Path, root: Path, inside: Path, known: Container[tuple[str, bytes]] | None) -> Outcome:
@@ -547,4 +555,4 @@ def _read_outcome(path: Path, root: Path, inside: Path, known: Container[tuple[s
     except ContentError as exc:
         return None, exc.problems
     except OSError as exc:
-        return None, [Problem("E001", _display_path(path, root), 0, 0, os.strerror(exc.errno or 0) or str(exc))]
+        return None, [Problem("E001", display_path(path, root), 0, 0, os.strerror(exc.errno or 0) or str(exc))]

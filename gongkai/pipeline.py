@@ -13,10 +13,10 @@ from typing import Iterator, Mapping
 from .audit import Hit, Needle, audit_needles, scan
 from .cache import BuildCache, build_key
 from .config import Config, load_config
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, sort_problems
 from .exports import export_to
 from .feeds import feed_files
-from .load import load_tree
+from .load import load_documents
 from .model import Site
 from .pages import build_pages
 from .public import PublicSite
@@ -24,7 +24,7 @@ from .redact import Redaction, apply_register, check_register, read_register, re
 from .redirects import declared_predecessors, page_identities, plan, read_manifest, redirect_files
 from .parallel import Background
 from .render import environment, render_jobs, render_to
-from .validate import build_site
+from .validate import acknowledge, build_site
 from .writer import Output, StagedFiles, build_lock, clean_stale, staging_dir, subset, swap_into_place
 
 
@@ -53,6 +53,7 @@ class Result:
     files: Mapping[str, bytes] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    acknowledged: list[Problem] = field(default_factory=list)  # warnings the files list under 已知警告
     timings: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -70,11 +71,14 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     if not paths.content.is_dir():
         raise ContentError([Problem("E031", str(paths.content), 0, 0, "内容文件夹不存在")])
     with result.stage("load"):
-        docs = load_tree(paths.content, cache.parsed if cache else None)
+        docs, unreadable = load_documents(paths.content, cache.parsed if cache else None)
         if cache:
             cache.in_use = docs
     with result.stage("validate"):
-        result.site, result.warnings = build_site(docs, paths.content, cache.validated if cache else None)
+        try:
+            result.site, result.warnings = build_site(docs, paths.content, cache.validated if cache else None, unreadable)
+        except ContentError as exc:
+            raise ContentError(acknowledge(exc.problems, docs)[0]) from None
     with result.stage("redact"):
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
         if register is not None:
@@ -82,7 +86,7 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
             result.site = apply_register(result.site, register)  # later stages (links, search) see them secret too
         result.redaction = redact_site(result.site, result.config.disclosure, register)
         result.public = result.redaction.public
-        result.warnings = result.warnings + list(result.redaction.warnings)
+        result.warnings, result.acknowledged = acknowledge(sort_problems(result.warnings + list(result.redaction.warnings)), docs)
     return result
 
 
