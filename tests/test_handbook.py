@@ -90,3 +90,22 @@ def test_every_code_the_program_uses_is_catalogued() -> None:
         used |= set(re.findall(r"[\"']([ECW]\d{3})[\"']", source.read_text(encoding="utf-8")))
     assert used, "no codes found"
     assert used <= set(CATALOGUE), sorted(used - set(CATALOGUE))
+
+
+def test_generated_pages_in_the_repository_are_current(tmp_path: Path) -> None:
+    """docs/errors.md and docs/config.md hold the catalogue and the options themselves; the test
+    fails when the code changes and `python3 -m gongkai.handbook` was not run."""
+    from gongkai.handbook import stale_pages
+    assert stale_pages() == []
+    errors = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    for code, (title, fix) in CATALOGUE.items():
+        assert f"### {code} {title} {{#{code}}}" in errors and fix in errors
+    config = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    assert all(f"`{option.key}`" in config for option in SITE_OPTIONS)
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    page = docs / "errors.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(CATALOGUE["E013"][1], "旧的说明"), encoding="utf-8")
+    assert stale_pages(docs) == ["errors.md"]
+    assert stale_pages(docs, write=True) == ["errors.md"] and stale_pages(docs) == []
+    assert page.read_text(encoding="utf-8") == errors
