@@ -140,3 +140,67 @@ def test_every_kind_of_secret_stays_out_of_exports(tmp_path: Path) -> None:
         text = _cells(sheet)
         assert "机密" not in text, (layout, [line for line in text.splitlines() if "机密" in line])
         assert "公开项目丁" in text and "公开指标" in text and "A001" in text and "C001" in text
+
+
+# ---- every department in every layout, imported with no flag but the year -----------------------
+
+DEPARTMENTS = [(2025, "yutian-zfw"), (2023, "guangzhou-zfw"), (2023, "ezhou-zfw")]
+LAYOUTS = ["yutian", "guangzhou", "ezhou"]
+
+
+def _plain(value: object) -> object:
+    """YAML data compared as content: numbers by value (50000.00 = 50000), empty values dropped."""
+    from decimal import Decimal
+
+    from gongkai.load import YamlNumber
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, YamlNumber):
+        return Decimal(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _files(folder: Path) -> tuple[object, dict[str, object]]:
+    """部门.yml's data and each project's data by its code (or name)."""
+    docs = {p.name: _plain(yaml_data(p)) for p in sorted(folder.glob("*.yml"))}
+    dept = docs.pop("部门.yml")
+    return dept, {str(d.get("项目编码") or d["项目名称"]): d for d in docs.values()}  # type: ignore[union-attr]
+
+
+def yaml_data(path: Path) -> object:
+    from gongkai.load import read_document
+    return read_document(path, path.parent).data
+
+
+def _export_import(tmp_path: Path, year: int, slug: str, layout: str, content_from: Path = ROOT / "content",
+                   import_year: int | None = None) -> Path:
+    sheet = tmp_path / f"{slug}-{layout}.xlsx"
+    result = run_cli("export", "--content", str(content_from), "--year", str(year), "--department", slug, "--layout", layout,
+                     "--out", str(sheet))
+    assert result.returncode == 0, result.stderr
+    content = tmp_path / "content"
+    result = run_cli("import", str(sheet), "--content", str(content), "--year", str(import_year or year))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "未能对应" not in result.stdout, result.stdout
+    return content
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("year,slug", DEPARTMENTS, ids=[d[1] for d in DEPARTMENTS])
+def test_every_department_round_trips_through_every_layout(tmp_path: Path, year: int, slug: str, layout: str) -> None:
+    content = _export_import(tmp_path, year, slug, layout)
+    assert [p.name for p in (content / str(year)).iterdir()] == [slug]
+    want_dept, want = _files(ROOT / "content" / str(year) / slug)
+    got_dept, got = _files(content / str(year) / slug)
+    assert got_dept == want_dept
+    assert sorted(got) == sorted(want)
+    for key, data in want.items():
+        if data.get("涉密") is True:  # type: ignore[union-attr]
+            public = {k: got[key].get(k) for k in ("项目编码", "资金", "涉密")}  # type: ignore[union-attr]
+            assert public == {k: data.get(k) for k in ("项目编码", "资金", "涉密")}, key  # type: ignore[union-attr]
+        else:
+            assert got[key] == data, key
+    original, again = department(ROOT / "content", slug), department(content, slug)
+    assert {p.code or p.name: comparable(p) for p in again.projects} == {p.code or p.name: comparable(p) for p in original.projects}

@@ -82,8 +82,11 @@ def read_xlsx(path: Path) -> list[Row]:
         book = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise UnreadableFile(f"无法打开 Excel 文件：{exc}") from None
+    from .supplement import SHEET
     rows: list[Row] = []
     for sheet in book.worksheets:
+        if sheet.title == SHEET:
+            continue  # not part of the form: read by supplement.read_sheet
         covered: dict[tuple[int, int], str] = {}
         for merged in sheet.merged_cells.ranges:
             for r in range(merged.min_row, merged.max_row + 1):

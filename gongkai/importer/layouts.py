@@ -205,7 +205,9 @@ def _pairs(row: Row, project: ImportedProject, result: Imported, keys: dict[str,
     i = 0
     while i < len(cells):
         key = keys.get(label(cells[i].text))
-        if key and i + 1 < len(cells):
+        if key and i + 1 == len(cells):
+            break  # a label whose value cell is empty (the row's trailing empty cells are not kept)
+        if key:
             value = one_line(cells[i + 1].text)
             if value and key == "项目属性":
                 project.data[key] = [v for v in re.split(r"[、,，;；]", value) if v.strip()]
@@ -326,7 +328,7 @@ def read_guangzhou(rows: list[Row], fill_empty: bool, title: str | None) -> Impo
         texts = row.values()
         if not texts:
             continue
-        if len(texts) == 1 and "绩效目标表" in texts[0]:
+        if len(texts) == 1 and ("绩效目标表" in texts[0] or (columns is None and not dept.data and not result.unmapped)):
             dept.data.setdefault("来源", one_line(texts[0]))
             result.year = result.year or _year_of(texts[0])
             continue
