@@ -204,3 +204,100 @@ def test_every_department_round_trips_through_every_layout(tmp_path: Path, year:
             assert got[key] == data, key
     original, again = department(ROOT / "content", slug), department(content, slug)
     assert {p.code or p.name: comparable(p) for p in again.projects} == {p.code or p.name: comparable(p) for p in original.projects}
+
+
+TWO_PERIODS = """\
+# yaml-language-server: $schema=../../../schema/project.schema.json
+项目名称: 市域社会治理现代化指挥平台运维
+项目编码: 421000-22-XXH-0007
+实施单位: 测试市委政法委
+项目类别: 本级支出项目
+项目性质: 延续性项目
+项目期: 2022-2024
+立项依据: |
+  《市域社会治理现代化试点工作方案》。
+
+  市委政法委 2022 年工作要点。
+金额单位: 万元
+资金:
+  总额: 120.5
+  财政拨款: 100
+  其他资金: 20.5
+项目期资金:
+  总额: 360
+  财政拨款: 300
+  其他资金: 60
+资金支出计划:
+  6月底: 40%
+  12月底: 100%
+中期目标:
+  名称: 中期绩效目标1
+  目标: 三年内建成覆盖全市的指挥调度体系。
+  指标:
+    - 一级指标: 产出指标
+      二级指标: 数量指标
+      三级指标: 接入视频点位
+      指标值: ≥3000个
+      绩效标准: 以验收报告为准
+    - 一级指标: 效益指标
+      二级指标: 社会效益指标
+      三级指标: 矛盾纠纷化解率
+      指标值: ≥95%
+年度目标:
+  名称: 年度绩效目标1
+  目标: 年内平台稳定运行。
+  指标:
+    - 一级指标: 产出指标
+      二级指标: 质量指标
+      三级指标: 故障率
+      指标值: 不高于3次/年
+      指标值确定依据: 运维合同
+    - 一级指标: 成本指标
+      二级指标: 经济成本指标
+      三级指标: 运维费用
+      指标值: ≤120.5万元
+    - 一级指标: 满意度指标
+      二级指标: 服务对象满意度指标
+      三级指标: 群众满意度
+      指标值: ≥90%
+审核意见:
+  意见: 同意
+  日期: 2022-10-20
+"""
+
+DEPARTMENT_WITH_INDICATORS = """\
+# yaml-language-server: $schema=../../../schema/department.schema.json
+部门名称: 测试市委政法委
+链接名: ceshi-zfw
+年度: 2022
+金额单位: 万元
+整体绩效目标: 维护社会稳定。
+绩效指标:
+  - 一级指标: 产出指标
+    二级指标: 数量指标
+    三级指标: 开展培训
+    指标值: ≥4次
+"""
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_two_period_project_and_department_indicators_round_trip(tmp_path: Path, layout: str) -> None:
+    source = tmp_path / "source"
+    folder = source / "2022" / "ceshi-zfw"
+    folder.mkdir(parents=True)
+    (folder / "部门.yml").write_text(DEPARTMENT_WITH_INDICATORS, encoding="utf-8")
+    (folder / "zhihui-pingtai.yml").write_text(TWO_PERIODS, encoding="utf-8")
+    content = _export_import(tmp_path, 2022, "ceshi-zfw", layout, content_from=source)
+    assert _files(content / "2022" / "ceshi-zfw") == _files(folder)
+    again = department(content, "ceshi-zfw").projects[0]
+    assert [g.period for g in again.goals] == ["mid", "year"] and again.period_money is not None
+
+
+def test_next_year_keeps_the_department_link_name(tmp_path: Path) -> None:
+    """Export 2025, import as 2026: the department stays yutian-zfw, its data otherwise the same."""
+    content = _export_import(tmp_path, 2025, "yutian-zfw", "yutian", import_year=2026)
+    assert [p.name for p in (content / "2026").iterdir()] == ["yutian-zfw"]
+    want_dept, want = _files(ROOT / "content" / "2025" / "yutian-zfw")
+    got_dept, got = _files(content / "2026" / "yutian-zfw")
+    assert got_dept == {**want_dept, "年度": 2026}  # type: ignore[dict-item]
+    assert got == want

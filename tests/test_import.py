@@ -137,8 +137,8 @@ def test_department_overview_matches_the_hand_written_department(imported: dict[
 
 def test_csv_gives_the_same_content_as_xlsx(imported: dict[str, object], tmp_path: Path) -> None:
     _import(tmp_path, "guangzhou.csv", "--year", "2023")
-    xlsx_folder = next((imported["content"] / "2023").glob("zhong-guo-*"))  # type: ignore[operator]
-    csv_folder = next((tmp_path / "2023").glob("zhong-guo-*"))
+    xlsx_folder = next((imported["content"] / "2023").glob("guang-zhou-shi-wei-zheng-fa-wei"))  # type: ignore[operator]
+    csv_folder = next((tmp_path / "2023").glob("guang-zhou-shi-wei-zheng-fa-wei"))
     for path in sorted(xlsx_folder.glob("*.yml")):
         assert (csv_folder / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path.name
 

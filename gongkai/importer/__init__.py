@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..schema import DEPARTMENT_FILE, RESERVED_SLUGS
-from ..slugs import department_slug, slugify
+from ..slugs import SHORT_SLUG, department_slug, slugify
 from .grid import UnreadableFile, read_rows
 from .layouts import LayoutError, detect, read
 from .result import Imported, ImportedProject, Unmapped
@@ -102,7 +102,7 @@ def _existing_department(content: Path, year: int, name: str) -> Path | None:
 
 def _project_stem(project: ImportedProject, taken: set[str]) -> str:
     given = project.data.get("链接名")
-    base = given or (slugify(project.code) if project.code else slugify(project.name)[:40].rstrip("-"))
+    base = given or (slugify(project.code) if project.code else slugify(project.name, SHORT_SLUG))
     base = base or "xiangmu"
     if base in RESERVED_SLUGS:
         base += "-xiangmu"
