@@ -1,0 +1,69 @@
+"""The 补充数据 sheet (gongkai/importer/supplement.py): what a layout cannot hold travels beside it,
+driven by the schema alone, so that a field the schema gains round-trips without new code."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from contentkit import DEPARTMENT, PROJECT, minimal
+from gongkai import schema as S
+from gongkai.importer import import_file
+from gongkai.importer.supplement import SHEET
+from gongkai.load import read_document
+from gongkai.xlsx_layouts import export_department
+
+
+def _data(path: Path) -> dict:
+    return read_document(path, path.parent).data
+
+
+@pytest.mark.parametrize("layout", ["yutian", "guangzhou", "ezhou"])
+def test_a_field_the_schema_gains_round_trips_without_new_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str) -> None:
+    extra = S.Field("绩效自评", "self_review", S.RECORD, "新表格栏目（测试用）。", record=S.Record("绩效自评", (
+        S.Field("得分", "score", S.AMOUNT, "得分。"), S.Field("说明", "text", S.TEXT, "说明。"))))
+    monkeypatch.setattr(S, "PROJECT", dataclasses.replace(S.PROJECT, fields=S.PROJECT.fields + (extra,)))
+    source = minimal(tmp_path / "source", PROJECT + "绩效自评:\n  得分: 92.50\n  说明: 按期完成\n")
+    sheet = tmp_path / "out.xlsx"
+    export_department(source, 2025, "ceshi", layout, sheet)
+    content = tmp_path / "content"
+    report = import_file(sheet, content, year=2025)
+    written = {p.name: _data(p) for p in report.written}
+    project = next(d for name, d in written.items() if name != "部门.yml")
+    assert project["绩效自评"] == {"得分": "92.50", "说明": "按期完成"}
+    assert written["部门.yml"]["部门名称"] == "测试县委政法委员会" and report.folder.name == "ceshi"
+
+
+def test_a_damaged_supplement_row_is_named_by_its_cell(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    source = minimal(tmp_path / "source", PROJECT.replace("年度目标:", "备注: 测试备注\n年度目标:"), DEPARTMENT)
+    sheet = tmp_path / "out.xlsx"
+    export_department(source, 2025, "ceshi", "ezhou", sheet)
+    book = load_workbook(sheet)
+    rows = book[SHEET]
+    last = rows.max_row
+    rows.cell(last, 2).value = "没有这个键"
+    book.save(sheet)
+    result = run_cli("import", str(sheet), "--content", str(tmp_path / "content"), "--year", "2025")
+    assert result.returncode == 2 and f"{SHEET}!A{last}" in result.stderr and "没有这个键" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "content").exists()
+
+
+def test_a_supplement_row_for_a_deleted_project_is_listed(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    source = minimal(tmp_path / "source", PROJECT.replace("年度目标:", "备注: 测试备注\n年度目标:"))
+    sheet = tmp_path / "out.xlsx"
+    export_department(source, 2025, "ceshi", "ezhou", sheet)
+    book = load_workbook(sheet)
+    rows = book[SHEET]
+    owners = [rows.cell(r, 1).value for r in range(3, rows.max_row + 1)]
+    assert "项目 T0001" in owners
+    for r in range(3, rows.max_row + 1):
+        if rows.cell(r, 1).value == "项目 T0001":
+            rows.cell(r, 1).value = "项目 T9999"
+    book.save(sheet)
+    result = run_cli("import", str(sheet), "--content", str(tmp_path / "content"), "--year", "2025")
+    assert "补充数据中的项目在表格中找不到" in result.stdout and "T9999" in result.stdout
