@@ -361,6 +361,10 @@ def read_guangzhou(rows: list[Row], fill_empty: bool, title: str | None) -> Impo
             dept.data["合计"] = _amount_in(amounts.get("总额", ""), unit)
             dept.comments[("合计",)] = f"来源“合计”行：{stated}"
             continue
+        if not text.get("goal") and not text.get("indicators") and _amount_in(amounts.get("总额", ""), unit) is None:
+            # a unit's subtotal row has its amount; a row of text alone is a note, never a unit
+            result.skip(row.ref, " ".join(texts), "只有文字、没有金额的行（不是单位小计，也不是项目），未导入")
+            continue
         if not text.get("goal") and not text.get("indicators"):
             total = _amount_in(amounts.get("总额", ""), unit)
             current_unit = ImportedUnit(name, None, total, row.ref, stated)
