@@ -56,11 +56,11 @@ def parse_file(path: Path) -> Imported:
         raise ImportFailed(f"文件不存在：{path}")
     try:
         rows = read_rows(path)
-        layout = detect(rows)
+        layouts = detect(rows)
         entries = read_sheet(path)
     except (UnreadableFile, LayoutError, SupplementError) as exc:
         raise ImportFailed(f"{path.name}：{exc}") from None
-    imported = read(rows, layout, fill_empty=path.suffix.lower() == ".csv", title=document_title(path))
+    imported = read(rows, layouts, fill_empty=path.suffix.lower() == ".csv", title=document_title(path))
     _take_supplement(imported, entries)
     return imported
 
@@ -153,7 +153,8 @@ def render_department(imported: Imported, name: str, year: int, slug: str) -> st
     return render("department", data, header, comments, notes)
 
 
-_LAYOUT_NAMES = {"yutian": "玉田式项目绩效目标表", "guangzhou": "广州式部门项目清单", "ezhou": "鄂州式项目申报表"}
+_LAYOUT_NAMES = {"yutian": "玉田式项目绩效目标表", "guangzhou": "广州式部门项目清单", "ezhou": "鄂州式项目申报表",
+                 "form": "按表头识别的项目绩效目标表"}
 
 
 def import_file(path: Path, content: Path, year: int | None = None, department: str | None = None,

@@ -26,22 +26,35 @@ class LayoutError(Exception):
     """The file is not in a layout we know; the message is Chinese."""
 
 
-def detect(rows: list[Row]) -> str:
+def detect(rows: list[Row]) -> list[str]:
+    """The layouts the rows may be in, the seed layouts first (read() tries each)."""
+    from .forms import looks_like_forms
     labels = {label(c.text) for row in rows[:400] for c in row.cells if c.text}
+    found = []
     if {"项目绩效总目标", "项目预算"} & labels and "项目类别" in labels:
-        return "ezhou"
-    if "总计" in labels and "绩效指标" in labels:
-        return "guangzhou"
-    if "项目编码" in labels and ("预算数" in labels or any(l.startswith("预算规模") for l in labels)):
-        return "yutian"
-    raise LayoutError("无法识别表格格式：应为玉田式项目绩效目标表（含“项目编码”“预算数”）、广州式部门项目清单（含“总计”“绩效指标”列）"
-                      "或鄂州式项目申报表（含“项目类别”“项目预算”“项目绩效总目标”）")
+        found.append("ezhou")
+    elif "总计" in labels and "绩效指标" in labels:
+        found.append("guangzhou")
+    elif "项目编码" in labels and ("预算数" in labels or any(l.startswith("预算规模") for l in labels)):
+        found.append("yutian")
+    if looks_like_forms(rows):
+        found.append("form")
+    if not found:
+        raise LayoutError("无法识别表格格式：没有找到“项目名称”栏和其下的指标表表头（一级指标、三级指标或指标名称、指标值或目标值），"
+                          "也不是玉田式项目绩效目标表（含“项目编码”“预算数”）、广州式部门项目清单（含“总计”“绩效指标”列）"
+                          "或鄂州式项目申报表（含“项目类别”“项目预算”“项目绩效总目标”）")
+    return found
 
 
-def read(rows: list[Row], layout: str, fill_empty: bool, title: str | None = None) -> Imported:
+def read(rows: list[Row], layouts: list[str], fill_empty: bool, title: str | None = None) -> Imported:
+    """The reading that places the most: among the layouts that find projects, the one that leaves
+    the fewest cells unplaced (a seed layout on a tie)."""
+    from .forms import read_forms
     readers: dict[str, Callable[[list[Row], bool, str | None], Imported]] = {
-        "yutian": read_yutian, "guangzhou": read_guangzhou, "ezhou": read_ezhou}
-    return readers[layout](rows, fill_empty, title)
+        "yutian": read_yutian, "guangzhou": read_guangzhou, "ezhou": read_ezhou, "form": read_forms}
+    results = [readers[layout](rows, fill_empty, title) for layout in layouts]
+    with_projects = [r for r in results if r.projects] or results
+    return min(with_projects, key=lambda r: len(r.unmapped))
 
 
 def _amount_in(text: str, unit: str) -> Decimal | None:
