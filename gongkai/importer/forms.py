@@ -112,6 +112,8 @@ def _header_words_only(row: Row) -> bool:
 
 def table_header(rows: list[Row], i: int) -> tuple[dict[int, Column], int] | None:
     """The indicator table's columns when rows[i] starts its header, and how many rows it takes."""
+    if rows[i].paragraph or not _header_words_only(rows[i]):
+        return None
     first = _spread(rows[i])
     second: list[str] = []
     if i + 1 < len(rows) and not rows[i + 1].paragraph and _header_words_only(rows[i + 1]):
@@ -124,8 +126,15 @@ def table_header(rows: list[Row], i: int) -> tuple[dict[int, Column], int] | Non
 
 
 def _combine(first: list[str], second: list[str]) -> list[str]:
+    """Column headers over two rows; a blank top cell over a bottom one continues the top cell to
+    its left (a merged header that a CSV file could not keep merged)."""
     width = max(len(first), len(second))
-    return [(first[c] if c < len(first) else "") + (second[c] if c < len(second) else "") for c in range(width)]
+    out, left = [], ""
+    for c in range(width):
+        top, bottom = (first[c] if c < len(first) else ""), (second[c] if c < len(second) else "")
+        left = top or left
+        out.append((top or (left if bottom else "")) + bottom)
+    return out
 
 
 def _columns(texts: list[str]) -> dict[int, Column] | None:
@@ -271,7 +280,7 @@ class FormReader:
     def _title(self, text: str) -> bool:
         """The form's title line: it names the year and the kind of form."""
         line = one_line(text)
-        if not (line.endswith("表") and "绩效" in line) or self.project is not None and self.project.data:
+        if not (line.endswith("表") and "绩效" in line and len(line) <= 40):
             return False
         match = re.search(r"((?:19|20)\d{2})\s*年", line)
         if match and self.result.year is None:
@@ -395,7 +404,7 @@ class FormReader:
 def _unit_in(text: str) -> str | None:
     match = _UNIT_IN_LABEL.search(unicodedata.normalize("NFKC", text).replace("(", "（").replace(")", "）")) or \
         _UNIT_IN_LABEL.search(text)
-    return match.group(1) if match and money_key(text) else None
+    return match.group(1) if match and len(label(text)) <= 16 else None
 
 
 def _period_key(period: str | None) -> str:

@@ -1,0 +1,81 @@
+"""`build.py import` of project forms laid out unlike the three seed layouts (importer/forms.py):
+the fixtures (tests/fixtures/make_import_fixtures.py, FORMS) use other label words, another column
+order, a column per period for money, goals and 指标值, a two-row indicator header, merged or blank
+一级/二级 cells and a stray note. Every indicator row must come in, in both periods."""
+
+from __future__ import annotations
+
+import importlib.util
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, example_paths, run_cli
+from gongkai.load import load_tree
+from gongkai.validate import build_site
+
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
+_spec = importlib.util.spec_from_file_location("make_import_fixtures", ROOT / "tests" / "fixtures" / "make_import_fixtures.py")
+fixtures = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
+_spec.loader.exec_module(fixtures)  # type: ignore[union-attr]
+
+CASES = {"xlsx": (fixtures.FORMS, "申报表!40行"), "docx": (fixtures.FORMS, "第5段"), "csv": (fixtures.FORMS[:1], "第21行")}
+
+
+def _imported(tmp_path: Path, suffix: str) -> tuple[Path, str]:
+    content = tmp_path / "content"
+    result = run_cli("import", str(FIXTURES / f"form-two-periods.{suffix}"), "--content", str(content))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return content, result.stdout
+
+
+@pytest.mark.parametrize("suffix", CASES)
+def test_forms_in_other_layouts_come_in_whole(tmp_path: Path, suffix: str) -> None:
+    forms, note_ref = CASES[suffix]
+    content, out = _imported(tmp_path, suffix)
+    listed = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+    assert listed == [f"{note_ref}：无法对应到内容模型：“{fixtures.FORM_NOTE}”"]  # the note, and nothing else
+    site, _ = build_site(load_tree(content), content)
+    (dept,) = site.departments
+    assert dept.year == 2022 and dept.name == fixtures.FORM_DEPARTMENT and [u.name for u in dept.units] == [fixtures.FORM_UNIT]
+    projects = {p.code: p for p in dept.projects}
+    assert sorted(projects) == sorted(f["code"] for f in forms)
+    for form in forms:
+        project = projects[form["code"]]
+        assert project.name == form["name"] and project.unit == fixtures.FORM_UNIT and project.period == form["period"]
+        goals = {g.period: g for g in project.goals}
+        assert sorted(goals) == ["mid", "year"]
+        assert (goals["mid"].text, goals["year"].text) == form["goals"]
+        for n, period in ((3, "mid"), (4, "year")):
+            want = [(r[0], r[1], r[2], r[n], r[5]) for r in form["rows"] if r[n]]
+            got = [(i.level1, i.level2, i.level3, i.value, i.basis) for i in goals[period].indicators]
+            assert got == want, (suffix, form["code"], period)
+        money = {label.removeprefix("其中："): (Decimal(mid), Decimal(year)) for label, mid, year in form["money"]}
+        assert project.money.total.in_unit == money["资金总额"][1] and project.period_money.total.in_unit == money["资金总额"][0]
+        assert project.money.fiscal.in_unit == money["财政拨款"][1] and project.period_money.fiscal.in_unit == money["财政拨款"][0]
+        if "其他资金" in money:
+            assert project.money.other.in_unit == money["其他资金"][1]
+    assert run_cli("check", "--content", str(content)).returncode == 0
+
+
+def test_an_imported_form_builds(tmp_path: Path) -> None:
+    from gongkai.pipeline import build
+    content, _ = _imported(tmp_path, "xlsx")
+    config = tmp_path / "site_config.yml"
+    data = yaml.safe_load((ROOT / "site_config.yml").read_text(encoding="utf-8"))
+    data["search"] = False
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "site"
+    build(example_paths(out, content=content, config=config), cache=None)
+    page = next(out.glob("2022/*/421000-22-xxh-0007/index.html")).read_text(encoding="utf-8")
+    for row in fixtures.FORMS[0]["rows"]:
+        assert row[2] in page and row[4] in page.replace("&lt;", "<").replace("&gt;", ">")
+
+
+def test_a_stray_csv_note_never_becomes_a_unit(tmp_path: Path) -> None:
+    content, out = _imported(tmp_path, "csv")
+    assert fixtures.FORM_NOTE[:20] in out
+    department = yaml.safe_load(next(content.rglob("部门.yml")).read_text(encoding="utf-8"))
+    assert [u["单位名称"] for u in department.get("单位", [])] == [fixtures.FORM_UNIT]
