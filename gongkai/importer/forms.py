@@ -15,10 +15,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from .grid import LEFT, UP, Cell, Row
-from .indicators import indicator_dicts, IndicatorRow
+from .indicators import IndicatorRow, indicator_dicts
 from .result import Imported, ImportedDepartment, ImportedProject, ImportedUnit
 from .text import convert, label, one_line, paragraphs, parse_amount, unit_of
 
@@ -135,6 +134,12 @@ def _combine(first: list[str], second: list[str]) -> list[str]:
         left = top or left
         out.append((top or (left if bottom else "")) + bottom)
     return out
+
+
+def header_keys(texts: list[str]) -> dict[int, str] | None:
+    """Column → key of a one-row indicator header, without periods (the seed layouts' tables)."""
+    columns = _columns(texts)
+    return {c: col.key for c, col in columns.items()} if columns else None
 
 
 def _columns(texts: list[str]) -> dict[int, Column] | None:
