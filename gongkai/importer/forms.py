@@ -184,6 +184,8 @@ class Table:
         if "三级指标" not in text and not values:
             if set(text) <= set(HIERARCHY):
                 return False  # a label row of the form after the table
+            if not self.rows:
+                self.result.skip(row.ref, " / ".join(c.text for c in row.own()), "指标表中没有指标名称和指标值的行，未导入")
             self._continue(text)
             return True
         levels = self._levels(text, own)
