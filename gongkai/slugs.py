@@ -8,6 +8,7 @@ import unicodedata
 from pypinyin import Style, lazy_pinyin
 
 MAX_SLUG = 60
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # what a 链接名 may be: lower-case ASCII words joined by "-"
 SHORT_SLUG = 40  # a link name the importer chooses: short enough to read in an address bar
 # A department's full name spells out what every department of a kind shares: 中国共产党玉田县委员会
 # 政法委员会 reads as 玉田县委政法委, as the department itself writes it.

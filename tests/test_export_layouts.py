@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from gongkai.load import load_tree
-from gongkai.model import Department, Project
-from gongkai.validate import build_site
+from gongkai.source.load import load_tree
+from gongkai.source.model import Department, Project
+from gongkai.source.validate import build_site
 
 CASES = [(2025, "yutian-zfw", "yutian", []), (2023, "guangzhou-zfw", "guangzhou", []),
          (2023, "ezhou-zfw", "ezhou", ["--department", "中共鄂州市委政法委员会"])]
@@ -152,7 +152,7 @@ def _plain(value: object) -> object:
     """YAML data compared as content: numbers by value (50000.00 = 50000), empty values dropped."""
     from decimal import Decimal
 
-    from gongkai.load import YamlNumber
+    from gongkai.source.load import YamlNumber
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items() if v not in (None, "", [], {})}
     if isinstance(value, list):
@@ -170,7 +170,7 @@ def _files(folder: Path) -> tuple[object, dict[str, object]]:
 
 
 def yaml_data(path: Path) -> object:
-    from gongkai.load import read_document
+    from gongkai.source.load import read_document
     return read_document(path, path.parent).data
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from gongkai.config import DISCLOSURE_OPTIONS, SITE_OPTIONS
+from gongkai.source.config import DISCLOSURE_OPTIONS, SITE_OPTIONS
 from gongkai.errors import CATALOGUE
 
 
@@ -76,7 +76,7 @@ def test_pages_added_by_others_join_the_nav(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "docs", docs)
     (docs / "deploy-notes.md").write_text("# 部署备忘\n\n新增的页面。\n", encoding="utf-8")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.update(docs_dir=str(docs), site_dir=str(tmp_path / "site"), hooks=[str(ROOT / "gongkai" / "handbook.py")])
+    config.update(docs_dir=str(docs), site_dir=str(tmp_path / "site"), hooks=[str(ROOT / "gongkai" / "editor" / "handbook.py")])
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     result = _mkdocs(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -94,8 +94,8 @@ def test_every_code_the_program_uses_is_catalogued() -> None:
 
 def test_generated_pages_in_the_repository_are_current(tmp_path: Path) -> None:
     """docs/errors.md and docs/config.md hold the catalogue and the options themselves; the test
-    fails when the code changes and `python3 -m gongkai.handbook` was not run."""
-    from gongkai.handbook import stale_pages
+    fails when the code changes and `python3 -m gongkai.editor.handbook` was not run."""
+    from gongkai.editor.handbook import stale_pages
     assert stale_pages() == []
     errors = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     for code, (title, fix) in CATALOGUE.items():

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, example_paths, run_cli
-from gongkai.load import load_tree
-from gongkai.validate import build_site
+from gongkai.source.load import load_tree
+from gongkai.source.validate import build_site
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
 _spec = importlib.util.spec_from_file_location("make_import_fixtures", ROOT / "tests" / "fixtures" / "make_import_fixtures.py")

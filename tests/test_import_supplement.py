@@ -10,11 +10,11 @@ import pytest
 
 from conftest import run_cli
 from contentkit import DEPARTMENT, PROJECT, minimal
-from gongkai import schema as S
-from gongkai.importer import import_file
-from gongkai.importer.supplement import SHEET
-from gongkai.load import read_document
-from gongkai.xlsx_layouts import export_department
+from gongkai.source import schema as S
+from gongkai.editor.importer import import_file
+from gongkai.editor.importer.supplement import SHEET
+from gongkai.source.load import read_document
+from gongkai.editor.sheets import export_department
 
 
 def _data(path: Path) -> dict:

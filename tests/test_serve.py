@@ -114,7 +114,7 @@ def test_template_and_config_changes_reload(preview: tuple[str, Path], page: obj
 
 def test_error_page_lists_errors_and_warnings_apart_with_their_counts() -> None:
     from gongkai.errors import Problem
-    from gongkai.serve import State, error_page
+    from gongkai.editor.serve import State, error_page
     problems = [Problem("W101", "a.yml", 3, 1, "误填"), Problem("E010", "a.yml", 5, 1, "未知"),
                 Problem("E013", "b.yml", 2, 7, "金额"), Problem("W102", "b.yml", 9, 1, "拼音")]
     page = error_page(State(problems=problems))
