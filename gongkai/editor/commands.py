@@ -70,8 +70,8 @@ def _import(args: argparse.Namespace) -> int:
     except ImportFailed as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except (ValueError, KeyError, IndexError, OSError) as exc:  # a table shaped unlike any we know
-        print(f"{args.file.name}：无法导入（{type(exc).__name__}: {exc}）。请确认它是玉田式、广州式或鄂州式表格；"
+    except (ValueError, KeyError, IndexError, OSError):  # a table shaped unlike any we know
+        print(f"{args.file.name}：无法导入，表格中有程序不能处理的结构。请确认它含有“项目名称”栏和指标表（或是玉田式、广州式、鄂州式表格）；"
               "可以先用 Excel/Word 另存为 .xlsx/.docx 后再试。", file=sys.stderr)
         return 2
     for path in report.written:

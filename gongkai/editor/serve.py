@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlparse
 
-from gongkai.errors import ContentError, Problem
+from gongkai.errors import ContentError, Problem, os_error_text
 from gongkai.pipeline import AuditFailed, Paths, build
 
 ASSETS = Path(__file__).resolve().parent / "serve_assets"
@@ -80,7 +80,8 @@ def rebuild(paths: Paths, state: State) -> None:
         _set(state, problems=[], failure=f"泄密审计发现 {len(exc.hits)} 处问题：\n{exc}")
         return
     except Exception as exc:  # the preview must survive anything an edit can cause
-        _set(state, problems=[], failure=f"构建失败：{type(exc).__name__}: {exc}")
+        print(f"构建失败（程序内部错误）：{type(exc).__name__}: {exc}", file=sys.stderr)  # for whoever maintains it
+        _set(state, problems=[], failure="构建失败：程序内部错误，请把运行预览的终端窗口中显示的信息发给维护人员。")
         return
     from gongkai.source.config import load_config
     try:
@@ -217,14 +218,14 @@ def _stop_on_term(signum: int, frame: object) -> None:
 
 
 def _socket_problem(exc: OSError) -> str:
-    """Why a port cannot be used, in Chinese (the system's own text is English)."""
+    """Why a port cannot be used, in Chinese."""
     import errno
     import socket
     if isinstance(exc, socket.gaierror):
         return "无法识别这个地址（--host 应为 127.0.0.1 这样的地址）"
-    known = {errno.EADDRINUSE: "端口已被其他程序占用（可能另一个预览还在运行）", errno.EACCES: "没有权限使用这个端口（1024 以下的端口需要管理员权限）",
-             errno.EADDRNOTAVAIL: "本机没有这个地址"}
-    return known.get(exc.errno or 0, f"系统错误 {exc.errno}") if exc.errno else "地址或端口不可用"
+    if exc.errno == errno.EACCES:
+        return "没有权限使用这个端口（1024 以下的端口需要管理员权限）"
+    return os_error_text(exc)
 
 
 def serve(paths: Paths, host: str = "127.0.0.1", port: int = 8000) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import re
 import sys
 from array import array
@@ -19,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from gongkai.errors import ContentError, Problem, short_value
+from gongkai.errors import ContentError, Problem, os_error_text, short_value
 from gongkai.parallel import forked_map
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -549,4 +548,4 @@ def _read_outcome(path: Path, root: Path, inside: Path, known: Container[tuple[s
     except ContentError as exc:
         return None, exc.problems
     except OSError as exc:
-        return None, [Problem("E001", display_path(path, root), 0, 0, os.strerror(exc.errno or 0) or str(exc))]
+        return None, [Problem("E001", display_path(path, root), 0, 0, os_error_text(exc))]

@@ -80,8 +80,8 @@ def read_xlsx(path: Path) -> list[Row]:
     from openpyxl import load_workbook
     try:
         book = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableFile(f"无法打开 Excel 文件：{exc}") from None
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise UnreadableFile("无法打开 Excel 文件：文件已损坏、有密码保护，或不是 .xlsx 格式（请用 Excel 打开后另存为 .xlsx）") from None
     from gongkai.editor.importer.supplement import SHEET
     rows: list[Row] = []
     for sheet in book.worksheets:
@@ -131,8 +131,8 @@ def read_docx(path: Path) -> list[Row]:
     from docx.oxml.ns import qn
     try:
         document = docx.Document(str(path))
-    except Exception as exc:
-        raise UnreadableFile(f"无法打开 Word 文件：{exc}") from None
+    except Exception:
+        raise UnreadableFile("无法打开 Word 文件：文件已损坏、有密码保护，或不是 .docx 格式（请用 Word 打开后另存为 .docx）") from None
     rows: list[Row] = []
     paragraph_no = table_no = 0
     for child in _blocks(document.element.body):
