@@ -79,3 +79,19 @@ def test_a_stray_csv_note_never_becomes_a_unit(tmp_path: Path) -> None:
     assert fixtures.FORM_NOTE[:20] in out
     department = yaml.safe_load(next(content.rglob("部门.yml")).read_text(encoding="utf-8"))
     assert [u["单位名称"] for u in department.get("单位", [])] == [fixtures.FORM_UNIT]
+
+
+def test_the_forms_kind_and_money_labels_are_kept_where_the_model_has_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 表格名称 and 资金/名称 keys come with the forms' structure in the model (issue 13, item 1):
+    with them declared in the schema, the reader fills them from the title and the money header."""
+    import dataclasses
+
+    from gongkai.editor.importer import parse_file
+    from gongkai.source import schema as S
+    if S.PROJECT.field("表格名称") is None:
+        monkeypatch.setattr(S, "PROJECT", dataclasses.replace(S.PROJECT, fields=S.PROJECT.fields + (S.Field("表格名称", "form", S.TEXT, ""),)))
+    if S.MONEY.field("名称") is None:
+        monkeypatch.setattr(S, "MONEY", dataclasses.replace(S.MONEY, fields=S.MONEY.fields + (S.Field("名称", "label", S.TEXT, ""),)))
+    project = parse_file(FIXTURES / "form-two-periods.xlsx").projects[0]
+    assert project.data["表格名称"] == "信息化项目支出绩效目标申报表"
+    assert project.data["资金"]["名称"] == "年度资金总额" and project.data["项目期资金"]["名称"] == "中期资金总额"

@@ -20,6 +20,7 @@ from gongkai.editor.importer.grid import LEFT, UP, Cell, Row
 from gongkai.editor.importer.indicators import IndicatorRow, indicator_dicts
 from gongkai.editor.importer.result import Imported, ImportedDepartment, ImportedProject, ImportedUnit
 from gongkai.editor.importer.text import convert, label, one_line, paragraphs, parse_amount, unit_of
+from gongkai.source import schema as S
 
 PERIOD_WORDS = (("中期", "中期目标"), ("长期", "长期目标"), ("年度", "年度目标"), ("当年", "年度目标"), ("本年", "年度目标"))
 PAIR_LABELS = {
@@ -240,7 +241,9 @@ class FormReader:
     unit: str = "万元"
     project: ImportedProject | None = None
     money_periods: dict[int, str] = field(default_factory=dict)
+    money_names: dict[str, str] = field(default_factory=dict)  # period → the form's own label (中期资金总额)
     goal_columns: dict[int, str] = field(default_factory=dict)
+    form_kind: str | None = None  # the title without its year: 信息化项目支出绩效目标申报表
 
     def read(self, rows: list[Row]) -> None:
         i = 0
@@ -272,7 +275,7 @@ class FormReader:
         if PAIR_LABELS.get(first) == "项目名称" and len(own) >= 2:
             self.project = ImportedProject(ref=row.ref)
             self.result.projects.append(self.project)
-            self.money_periods, self.goal_columns = {}, {}
+            self.money_periods, self.money_names, self.goal_columns = {}, {}, {}
         unit = next((unit_of(c.text) or _unit_in(c.text) for c in own if unit_of(c.text) or _unit_in(c.text)), None)
         if unit:
             self.unit = unit
@@ -293,6 +296,7 @@ class FormReader:
         if match and self.result.year is None:
             self.result.year = int(match.group(1))
         self.result.department.data.setdefault("来源", line)
+        self.form_kind = re.sub(r"^(?:(?:19|20)\d{2}\s*年度?)", "", line).strip() or None
         return True
 
     def _pairs(self, row: Row) -> bool:
@@ -341,6 +345,7 @@ class FormReader:
                 not all("资金" in row.cells[c].text or len(label(row.cells[c].text)) <= 4 for c in columns):
             return False
         self.money_periods = columns
+        self.money_names = {p: _UNIT_IN_LABEL.sub("", label(row.cells[c].text)) for c, p in columns.items() if "资金" in row.cells[c].text}
         return True
 
     def _money(self, row: Row) -> bool:
@@ -362,7 +367,11 @@ class FormReader:
                     continue
                 period = self.money_periods.get(col) or _period(label(cell.text)) or "年度目标"
                 target = "项目期资金" if period in ("中期目标", "长期目标") else "资金"
-                self.project.data.setdefault(target, {})[key] = amount
+                money = self.project.data.setdefault(target, {})
+                money[key] = amount
+                name = self.money_names.get(period) or (_UNIT_IN_LABEL.sub("", label(cell.text)) if _period(label(cell.text)) else None)
+                if name and S.MONEY.field("名称") is not None:  # the forms' own money labels, where the model keeps them
+                    money.setdefault("名称", name)
                 found = True
         return found
 
@@ -443,6 +452,8 @@ def read_forms(rows: list[Row], fill_empty: bool, title: str | None) -> Imported
     name = dept.data.get("部门名称")
     for project in result.projects:
         project.data.setdefault("金额单位", reader.unit)
+        if reader.form_kind and S.PROJECT.field("表格名称") is not None:  # where the model keeps the form's kind
+            project.data.setdefault("表格名称", reader.form_kind)
         if "来源" in dept.data:
             project.data.setdefault("来源", dept.data["来源"])
         unit_name = project.data.get("实施单位")
