@@ -95,3 +95,20 @@ def test_the_forms_kind_and_money_labels_are_kept_where_the_model_has_them(monke
     project = parse_file(FIXTURES / "form-two-periods.xlsx").projects[0]
     assert project.data["表格名称"] == "信息化项目支出绩效目标申报表"
     assert project.data["资金"]["名称"] == "年度资金总额" and project.data["项目期资金"]["名称"] == "中期资金总额"
+
+
+def test_a_department_form_comes_in_with_its_tasks_goal_and_indicators(tmp_path: Path) -> None:
+    from gongkai.source import schema as S
+    form = fixtures.DEPARTMENT_FORM
+    content = tmp_path / "content"
+    result = run_cli("import", str(FIXTURES / "form-department.xlsx"), "--content", str(content))
+    assert result.returncode == 0, result.stdout + result.stderr
+    (dept,) = build_site(load_tree(content), content)[0].departments
+    assert dept.name == fixtures.FORM_DEPARTMENT and dept.year == 2022 and dept.goal == form["goal"]
+    assert [(t.name, t.amount.in_unit) for t in dept.tasks] == [(t[0], Decimal(t[2])) for t in form["tasks"]]
+    assert [(i.level1, i.level2, i.level3, i.value) for i in dept.indicators] == form["rows"]
+    listed = [line.strip() for line in result.stdout.splitlines() if line.startswith("  ")]
+    kept_in_model = S.TASK.field("财政拨款") is not None
+    per_task = [t for t in form["tasks"] for value in (t[1], t[3], t[4]) if value] + [v for v in form["total"][1:] if v]
+    assert len(listed) == (0 if kept_in_model else len(per_task)), listed  # every cell the model cannot hold yet, by cell
+    assert all(line.startswith("部门整体!") for line in listed)

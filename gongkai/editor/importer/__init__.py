@@ -154,7 +154,7 @@ def render_department(imported: Imported, name: str, year: int, slug: str) -> st
 
 
 _LAYOUT_NAMES = {"yutian": "玉田式项目绩效目标表", "guangzhou": "广州式部门项目清单", "ezhou": "鄂州式项目申报表",
-                 "form": "按表头识别的项目绩效目标表"}
+                 "form": "按表头识别的绩效目标表"}
 
 
 def import_file(path: Path, content: Path, year: int | None = None, department: str | None = None,
@@ -167,7 +167,7 @@ def import_file(path: Path, content: Path, year: int | None = None, department: 
     name = department or imported.department.name
     if not name:
         raise ImportFailed(f"{path.name}：来源没有写明部门名称，请加上 --department（例如 --department 中共鄂州市委政法委员会）。")
-    if not imported.projects:
+    if not imported.projects and not set(imported.department.data) - {"部门名称", "金额单位", "来源", "链接名"}:
         raise ImportFailed(f"{path.name}：没有找到任何项目（{_LAYOUT_NAMES[imported.layout]}）。")
     slug = slug or imported.department.data.get("链接名")  # kept by export's 补充数据 sheet
     if slug is not None and (not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or slug in RESERVED_SLUGS):
@@ -177,6 +177,8 @@ def import_file(path: Path, content: Path, year: int | None = None, department: 
     folder = _existing_department(content, year, name)
     report = ImportReport(imported.layout, folder or content / str(year) / (slug or department_slug(name) or "bumen"))
     files: list[tuple[Path, str]] = []
+    if folder is not None and set(imported.department.data) - {"部门名称", "金额单位", "来源", "链接名"}:
+        report.kept.append(folder / DEPARTMENT_FILE)  # the department's own form is not merged into an existing file
     if folder is None:
         if (report.folder / DEPARTMENT_FILE).exists():
             raise ImportFailed(f"文件夹 {report.folder} 中已有另一个部门的 {DEPARTMENT_FILE}（部门名称不是“{name}”）："

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from gongkai.editor.importer.grid import LEFT, UP, Cell, Row
 from gongkai.editor.importer.indicators import IndicatorRow, indicator_dicts
@@ -27,6 +28,7 @@ PAIR_LABELS = {
     "项目名称": "项目名称", "项目全称": "项目名称", "项目编码": "项目编码", "项目代码": "项目编码", "项目编号": "项目编码",
     "实施单位": "实施单位", "项目实施单位": "实施单位", "资金使用单位": "实施单位", "项目单位": "实施单位",
     "主管部门": "$department", "预算部门": "$department", "部门名称": "$department", "主管单位": "$department",
+    "部门(单位)名称": "$department", "预算单位": "$department",
     "项目类别": "项目类别", "项目类型": "项目类别", "项目性质": "项目性质", "项目期": "项目期", "实施期限": "项目期",
     "项目周期": "项目期", "项目实施期": "项目期", "项目属性": "项目属性", "立项依据": "立项依据", "项目立项依据": "立项依据",
     "资金用途": "资金用途", "项目资金用途": "资金用途", "链接名": "链接名", "备注": "备注",
@@ -35,6 +37,7 @@ MARKDOWN_KEYS = {"立项依据", "资金用途"}
 MONEY_LABELS = (("财政专户", "财政专户拨款"), ("财政拨款", "财政拨款"), ("财政资金", "财政拨款"), ("一般公共预算", "财政拨款"),
                 ("其他资金", "其他资金"), ("其他来源", "其他资金"), ("资金总额", "总额"), ("资金合计", "总额"),
                 ("预算数", "总额"), ("总额", "总额"), ("合计", "总额"))
+DEPARTMENT_GOALS = {"年度总体目标", "部门整体绩效目标", "整体绩效目标", "部门整体目标", "年度绩效目标", "总体绩效目标"}
 GOAL_SECTIONS = {"绩效目标", "总体目标", "项目绩效目标", "总体绩效目标", "项目总体目标", "目标"}
 _UNIT_IN_LABEL = re.compile(r"[（(](万元|元)[)）]")
 _NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*")
@@ -161,6 +164,48 @@ def _columns(texts: list[str]) -> dict[int, Column] | None:
     return None
 
 
+TASK_MONEY = ("金额", "财政拨款", "财政专户拨款", "其他资金")
+
+
+def task_key(text: str) -> str | None:
+    """What a column of the 年度主要任务 table holds."""
+    bare = _bare(text)
+    if "任务" in bare and "名称" in bare or bare in ("任务", "工作任务", "任务内容"):
+        return "任务名称"
+    if bare in ("总额", "金额", "金额合计", "合计", "资金总额", "预算金额", "预算数"):
+        return "金额"
+    money = money_key(text)
+    if money in ("财政拨款", "财政专户拨款", "其他资金"):
+        return money
+    if "类型" in bare or "类别" in bare:
+        return "支出类型"
+    if "编码" in bare:
+        return "项目编码"
+    if "目标" in bare:
+        return "绩效目标"
+    if "指标" in bare:
+        return "绩效指标"
+    return None
+
+
+def task_header(rows: list[Row], i: int) -> tuple[dict[int, str], int] | None:
+    """The task table's columns when rows[i] starts its header (over one or two rows)."""
+    first = _spread(rows[i])
+    if not any(task_key(t) == "任务名称" for t in first):
+        return None
+    second: list[str] = []
+    if i + 1 < len(rows) and not rows[i + 1].paragraph and rows[i + 1].own() and all(task_key(c.text) for c in rows[i + 1].own()):
+        second = [("" if c.merged == UP else t) for c, t in zip(rows[i + 1].cells, _spread(rows[i + 1]))]
+    texts = [b or a for a, b in zip(first + [""] * (len(second) - len(first)), second + [""] * (len(first) - len(second)))] if second else first
+    columns = {c: key for c, t in enumerate(texts) if t and (key := task_key(t))}
+    if "任务名称" not in columns.values() and second:
+        columns.update({c: "任务名称" for c, t in enumerate(first) if task_key(t) == "任务名称"})
+    amounts = [k for k in columns.values() if k in TASK_MONEY]
+    if "任务名称" not in columns.values() or not amounts:
+        return None
+    return columns, 2 if second else 1
+
+
 HIERARCHY = ("$period", "一级指标", "二级指标")
 TEXTS = ("三级指标", "绩效指标描述", "指标值确定依据", "绩效标准")
 
@@ -245,13 +290,19 @@ class FormReader:
     goal_columns: dict[int, str] = field(default_factory=dict)
     form_kind: str | None = None  # the title without its year: 信息化项目支出绩效目标申报表
 
+    department_form: bool = False  # a 部门整体支出绩效目标表 started (部门名称 before any 项目名称)
+
     def read(self, rows: list[Row]) -> None:
         i = 0
         while i < len(rows):
             row = rows[i]
-            header = table_header(rows, i) if self.project is not None else None
+            header = table_header(rows, i) if self.project is not None or self.department_form else None
             if header is not None:
                 i = self._table(rows, i + header[1], header[0])
+                continue
+            tasks = task_header(rows, i) if self.project is None else None
+            if tasks is not None:
+                i = self._tasks(rows, i + tasks[1], tasks[0])
                 continue
             self._row(row)
             i += 1
@@ -260,12 +311,61 @@ class FormReader:
         table = Table(columns, self.result)
         while i < len(rows) and table.feed(rows[i]):
             i += 1
-        project = self.project
-        assert project is not None
+        if self.project is None:  # the department's own indicator table
+            self.result.department.data.setdefault("绩效指标", []).extend(indicator_dicts(table.rows))
+            return i
         for row in table.rows:
-            goal = project.data.setdefault(_period_key(row.period), {})
+            goal = self.project.data.setdefault(_period_key(row.period), {})
             goal.setdefault("指标", []).extend(indicator_dicts([row]))
         return i
+
+    def _tasks(self, rows: list[Row], i: int, columns: dict[int, str]) -> int:
+        """年度主要任务: one task per row, its amounts by column; the 金额合计 row is the stated total."""
+        dept = self.result.department
+        while i < len(rows) and not rows[i].paragraph:
+            row = rows[i]
+            cells = {key: row.cells[c] for c, key in columns.items() if c < len(row.cells) and row.cells[c].text and not row.cells[c].merged}
+            extra = [cell for c, cell in enumerate(row.cells) if c not in columns and cell.text and not cell.merged]
+            name = one_line(cells.pop("任务名称").text) if "任务名称" in cells else ""
+            if extra or table_header(rows, i) is not None:
+                break  # the form goes on below the task table (its rows' first column is merged or blank)
+            if not name:
+                for cell in cells.values():
+                    self.result.skip(cell.ref, cell.text, "年度主要任务表中没有任务名称的行，未导入")
+                i += 1
+                continue
+            target: dict[str, Any] = {"任务名称": name}
+            for key, cell in cells.items():
+                self._task_value(target, key, cell)
+            if label(name) in ("金额合计", "合计", "总计"):
+                self._task_total(target, row)
+            else:
+                dept.data.setdefault("年度主要任务", []).append(target)
+            i += 1
+        return i
+
+    def _task_value(self, target: dict[str, Any], key: str, cell: Cell) -> None:
+        if key in TASK_MONEY:
+            amount = self._amount(cell.text)
+            if amount is None:
+                self.result.skip(cell.ref, cell.text, f"{key}不是金额")
+            elif S.TASK.field(key) is not None:
+                target[key] = amount
+            else:  # per-task sources of funds: kept once the model has them (issue 13, item 1)
+                self.result.skip(cell.ref, cell.text, f"内容模型中年度主要任务还没有“{key}”一项")
+        elif S.TASK.field(key) is not None:
+            target[key] = one_line(cell.text) if key != "绩效目标" else cell.text
+        else:
+            self.result.skip(cell.ref, cell.text, f"内容模型中年度主要任务还没有“{key}”一项")
+
+    def _task_total(self, target: dict[str, Any], row: Row) -> None:
+        total = {("总额" if k == "金额" else k): v for k, v in target.items() if k in TASK_MONEY}
+        record = S.DEPARTMENT.field("金额合计")
+        if record is not None:
+            self.result.department.data["金额合计"] = total
+        else:
+            shown = "，".join(f"{k} {v}" for k, v in total.items())
+            self.result.department.note(("绩效指标",), f"来源年度主要任务“金额合计”行：{shown}")
 
     def _row(self, row: Row) -> None:
         own = row.own()
@@ -323,6 +423,7 @@ class FormReader:
             return
         if key == "$department":
             self.result.department.data.setdefault("部门名称", one_line(value))
+            self.department_form = self.department_form or self.project is None
             return
         if self.project is None:
             self.result.skip(ref, value, "项目名称之前的栏目无法对应")
@@ -382,6 +483,13 @@ class FormReader:
         number, stated = parsed
         return convert(number, stated or self.unit, self.unit)
 
+    def _department_goal(self, row: Row) -> bool:
+        own = row.own()
+        if not self.department_form or len(own) < 2 or label(own[0].text) not in DEPARTMENT_GOALS:
+            return False
+        self.result.department.data["整体绩效目标"] = paragraphs("\n".join(c.text for c in own[1:]))
+        return True
+
     def _goal_header(self, row: Row) -> bool:
         """总体目标 | 中期目标（2022-2024年） | 年度目标: the texts follow in the next row's columns."""
         own = [(c, cell) for c, cell in enumerate(row.cells) if cell.text and not cell.merged]
@@ -396,7 +504,7 @@ class FormReader:
 
     def _goal_texts(self, row: Row) -> bool:
         if self.project is None:
-            return False
+            return self._department_goal(row)
         own = [(c, cell) for c, cell in enumerate(row.cells) if cell.text and not cell.merged]
         if self.goal_columns and all(c in self.goal_columns or label(cell.text) in GOAL_SECTIONS for c, cell in own):
             for c, cell in own:
@@ -429,13 +537,15 @@ def _period_key(period: str | None) -> str:
 
 
 def looks_like_forms(rows: list[Row]) -> bool:
-    """A project form: a 项目名称 label and an indicator table header below it."""
+    """Project forms (a 项目名称 label and an indicator table below it), or a department's form
+    (a 部门名称 label and a task or indicator table below it)."""
     named = False
     for i, row in enumerate(rows[:2000]):
         own = row.own()
-        if own and PAIR_LABELS.get(label(own[0].text)) == "项目名称":
+        key = PAIR_LABELS.get(label(own[0].text)) if own else None
+        if key in ("项目名称", "$department"):
             named = True
-        elif named and table_header(rows, i) is not None:
+        elif named and (table_header(rows, i) is not None or task_header(rows, i) is not None):
             return True
     return False
 
@@ -462,4 +572,6 @@ def read_forms(rows: list[Row], fill_empty: bool, title: str | None) -> Imported
         if "资金" not in project.data:
             project.note(("资金",), "来源未列明本年度资金，请补上“资金: 总额: …”")
     dept.data["金额单位"] = reader.unit
+    if reader.department_form and reader.form_kind and S.DEPARTMENT.field("表格名称") is not None:
+        dept.data.setdefault("表格名称", reader.form_kind)
     return result
