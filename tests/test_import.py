@@ -164,7 +164,8 @@ def test_into_an_existing_department_folder(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     shutil.copy(ROOT / "content" / "2025" / "yutian-zfw" / "部门.yml", folder)
     out = _import(tmp_path, "yutian.docx")
-    assert "部门.yml" not in out and out.count("已写入") == 12
+    assert "已写入：" + str(folder / "部门.yml") not in out and out.count("已写入") == 12
+    assert f"部门文件已存在，未改动：{folder / '部门.yml'}" in out  # its overview in the source is not merged in silently
     assert run_cli("check", "--content", str(tmp_path)).returncode == 0
 
 

@@ -78,6 +78,8 @@ def _import(args: argparse.Namespace) -> int:
         print(f"已写入：{path}")
     for path in report.kept:
         print(f"已存在，未覆盖：{path}（如需覆盖请加 --overwrite）")
+    if report.department_kept:
+        print(f"部门文件已存在，未改动：{report.department_kept}（表格中的部门整体内容没有写入，请对照表格核对）")
     if report.unmapped:
         print(f"以下 {len(report.unmapped)} 处内容未能对应到内容模型，没有导入，请人工核对：")
         for item in report.unmapped:

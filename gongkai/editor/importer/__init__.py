@@ -34,6 +34,7 @@ class ImportReport:
     folder: Path
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # existing files not overwritten
+    department_kept: Path | None = None  # an existing 部门.yml left as it is although the source has department content
     unmapped: list[Unmapped] = field(default_factory=list)
 
 
@@ -178,7 +179,7 @@ def import_file(path: Path, content: Path, year: int | None = None, department: 
     report = ImportReport(imported.layout, folder or content / str(year) / (slug or department_slug(name) or "bumen"))
     files: list[tuple[Path, str]] = []
     if folder is not None and set(imported.department.data) - {"部门名称", "金额单位", "来源", "链接名"}:
-        report.kept.append(folder / DEPARTMENT_FILE)  # the department's own form is not merged into an existing file
+        report.department_kept = folder / DEPARTMENT_FILE  # the department's own content is not merged into an existing file
     if folder is None:
         if (report.folder / DEPARTMENT_FILE).exists():
             raise ImportFailed(f"文件夹 {report.folder} 中已有另一个部门的 {DEPARTMENT_FILE}（部门名称不是“{name}”）："
