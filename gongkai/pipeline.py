@@ -68,10 +68,14 @@ class Result:
 def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     """Validate only: config, load, validate, redact (which can also refuse input)."""
     result = Result()
+    config_problems: list[Problem] = []  # reported with the content's, not instead of them
     with result.stage("config"):
-        result.config = load_config(paths.config)
+        try:
+            result.config = load_config(paths.config)
+        except ContentError as exc:
+            config_problems = exc.problems
     if not paths.content.is_dir():
-        raise ContentError([Problem("E031", str(paths.content), 0, 0, "内容文件夹不存在")])
+        raise ContentError(config_problems + [Problem("E031", str(paths.content), 0, 0, "内容文件夹不存在")])
     with result.stage("load"):
         docs, unreadable = load_documents(paths.content, cache.parsed if cache else None)
         if cache:
@@ -80,7 +84,9 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
         try:
             result.site, result.warnings = build_site(docs, paths.content, cache.validated if cache else None, unreadable)
         except ContentError as exc:
-            raise ContentError(acknowledge(exc.problems, docs)[0]) from None
+            raise ContentError(sort_problems(config_problems + acknowledge(exc.problems, docs)[0])) from None
+    if config_problems:
+        raise ContentError(sort_problems(config_problems + acknowledge(result.warnings, docs)[0]))
     with result.stage("redact"):
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
         result.redaction = redact_site(result.site, result.config.disclosure, register)

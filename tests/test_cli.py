@@ -118,3 +118,11 @@ def test_the_example_acknowledges_the_warnings_of_its_source_data() -> None:
     result = run_cli("check")
     assert result.returncode == 0 and "W101" not in result.stderr
     assert "0 条警告（另有 27 条已知警告" in result.stdout
+
+
+def test_a_broken_config_does_not_hide_the_contents_problems(tmp_path: Path) -> None:
+    content = minimal(tmp_path / "content", PROJECT.replace("项目编码", "项目编玛"))
+    config = tmp_path / "site_config.yml"
+    config.write_text("site_name: 测试\nsearch: 也许\n", encoding="utf-8")
+    result = run_cli("check", "--content", str(content), "--config", str(config))
+    assert result.returncode == 1 and "C001" in result.stderr and "E010" in result.stderr
