@@ -137,8 +137,8 @@ def typed(spec: S.Field, value: Any) -> Any:
         return number if number is not None else value
     if spec.kind == S.YEAR and str(value).isdigit():
         return int(str(value))
-    if spec.kind == S.RECORD and isinstance(value, dict):
-        return {k: typed(spec.record.field(k), v) if spec.record.field(k) else v for k, v in value.items()}  # type: ignore[union-attr]
+    if spec.kind == S.RECORD and isinstance(value, dict) and spec.record is not None:
+        return {k: _typed_in(spec.record, k, v) for k, v in value.items()}
     if spec.kind == S.RECORDS and isinstance(value, list):
         record = S.Field(spec.key, spec.name, S.RECORD, "", record=spec.record)
         return [typed(record, item) for item in value]
@@ -147,6 +147,11 @@ def typed(spec: S.Field, value: Any) -> Any:
     if spec.kind == S.PLAN and isinstance(value, dict):
         return {str(k): str(v) for k, v in value.items()}
     return str(value) if not isinstance(value, bool) else value
+
+
+def _typed_in(record: S.Record, key: str, value: Any) -> Any:
+    spec = record.field(key)
+    return typed(spec, value) if spec is not None else value
 
 
 # ---- applying ------------------------------------------------------------------------------------
