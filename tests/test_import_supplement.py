@@ -67,3 +67,21 @@ def test_a_supplement_row_for_a_deleted_project_is_listed(tmp_path: Path) -> Non
     book.save(sheet)
     result = run_cli("import", str(sheet), "--content", str(tmp_path / "content"), "--year", "2025")
     assert "补充数据中的项目在表格中找不到" in result.stdout and "T9999" in result.stdout
+
+
+def test_a_row_found_by_its_name_when_the_editor_added_rows_above_it() -> None:
+    """Next year the editor edits the layout: rows added above a row do not move its 补充数据."""
+    from gongkai.editor.importer.supplement import Entry, apply, differences, parse_path, path_text
+    rows = [{"一级指标": "产出指标", "三级指标": "接入视频点位", "指标值": "≥1000个"},
+            {"一级指标": "效益指标", "三级指标": "化解率", "指标值": "≥90%"}]
+    want = {"项目名称": "x", "年度目标": {"指标": [dict(rows[0]), dict(rows[1], 绩效标准="以验收报告为准")]}}
+    got = {"项目名称": "x", "年度目标": {"指标": [dict(r) for r in rows]}}
+    (path, value), = differences(S.PROJECT, want, got)
+    assert path_text(path) == "年度目标 / 指标 / 第2行（化解率） / 绩效标准" and parse_path(path_text(path)) == path
+    edited = {"项目名称": "x", "年度目标": {"指标": [{"一级指标": "产出指标", "三级指标": "新增指标", "指标值": "1"}] + [dict(r) for r in rows]}}
+    assert apply(edited, [Entry("x", path, value)]) == []
+    assert [r.get("绩效标准") for r in edited["年度目标"]["指标"]] == [None, None, "以验收报告为准"]
+    renamed = {"项目名称": "x", "年度目标": {"指标": [dict(rows[0]), dict(rows[1], 三级指标="矛盾纠纷化解率")]}}
+    entry = Entry("x", path, value)
+    assert apply(renamed, [entry]) == [entry]  # listed by the importer, never put on another row
+    assert "绩效标准" not in renamed["年度目标"]["指标"][1]

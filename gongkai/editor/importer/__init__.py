@@ -18,7 +18,8 @@ from gongkai.slugs import SHORT_SLUG, department_slug, slugify
 from gongkai.editor.importer.grid import UnreadableFile, read_rows
 from gongkai.editor.importer.layouts import LayoutError, detect, read
 from gongkai.editor.importer.result import Imported, ImportedProject, Unmapped
-from gongkai.editor.importer.supplement import DELETE, DEPARTMENT, IDENTITY, Entry, SupplementError, apply, read_sheet
+from gongkai.editor.importer.supplement import (DELETE, DEPARTMENT, IDENTITY, Entry, SupplementError, apply, path_text,
+                                                read_sheet)
 from gongkai.editor.importer.yamlout import render
 
 __all__ = ["ImportFailed", "ImportReport", "import_file", "parse_file", "render_project", "render_department"]
@@ -80,6 +81,11 @@ def _take_supplement(imported: Imported, entries: list[Entry]) -> None:
                 imported.department.data[entry.path[0]] = entry.value
             continue
         imported.supplement.append(entry)
+
+
+def _missed(imported: Imported, entries: list[Entry]) -> None:
+    for entry in entries:
+        imported.skip(entry.ref, path_text(entry.path), "补充数据中的这一行在表格中找不到对应的行（表格中的行已增删或改名），未导入")
 
 
 def _entries_for(imported: Imported, owner: str) -> list[Entry]:
@@ -149,7 +155,7 @@ def render_department(imported: Imported, name: str, year: int, slug: str) -> st
         units.append(item)
     if units:
         data["单位"] = units
-    apply(data, [e for e in _entries_for(imported, DEPARTMENT) if e.path[0] not in ("部门名称", "年度")])
+    _missed(imported, apply(data, [e for e in _entries_for(imported, DEPARTMENT) if e.path[0] not in ("部门名称", "年度")]))
     header = [f"由 build.py import 从来源表格导入（{_LAYOUT_NAMES[imported.layout]}）。"]
     return render("department", data, header, comments, notes)
 
@@ -188,7 +194,7 @@ def import_file(path: Path, content: Path, year: int | None = None, department: 
     batch: set[str] = set()  # file names are unique within one import; an existing file is kept
     for project in imported.projects:
         entries = _entries_for(imported, project.code or project.name)
-        apply(project.data, [e for e in entries if e.value != DELETE])  # before naming: 补充数据 may add the code
+        _missed(imported, apply(project.data, [e for e in entries if e.value != DELETE]))  # before naming: 补充数据 may add the code
         deletions = [e for e in entries if e.value == DELETE]  # keys the reader or render adds that the content had not
         stem = _project_stem(project, batch)
         target = report.folder / f"{stem}.yml"

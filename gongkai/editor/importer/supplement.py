@@ -16,6 +16,7 @@ tables do).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,8 +32,25 @@ IDENTITY = ("部门名称", "链接名", "年度")  # read by parse_file, before
 HEADER = ["对象", "键", "值"]
 NOTE = ("本表由 build.py export 写出：表格版式容纳不下的内容（每行一个键，值为 YAML）。"
         "build.py import 读入表格后按本表补齐；请勿删改，除非确知其含义。")
-Step = str | int
+# A row of a list is named by its position and, where its record has one, its name (三级指标 …):
+# an editor may add or remove rows in the layout, and a 补充数据 row must still find its own.
+IDENTITY_KEYS = ("三级指标", "任务名称", "单位名称")
+
+
+@dataclass(frozen=True)
+class Item:
+    index: int
+    name: str | None = None
+
+
+Step = str | Item
 Path_ = tuple[Step, ...]
+
+
+def identity(row: Any) -> str | None:
+    if not isinstance(row, dict):
+        return None
+    return next((str(row[k]).strip() for k in IDENTITY_KEYS if row.get(k)), None)
 
 
 @dataclass(frozen=True)
@@ -86,7 +104,8 @@ def _list_changes(spec: S.Field, want: list[Any], got: list[Any]) -> list[tuple[
             if _secret(mine) or not isinstance(mine, dict):
                 continue  # the layout shows a secret row as the public tables do
             if isinstance(theirs, dict):
-                out.extend(((i,) + path, value) for path, value in differences(spec.record, mine, theirs))  # type: ignore[arg-type]
+                row = Item(i, identity(theirs))
+                out.extend(((row,) + path, value) for path, value in differences(spec.record, mine, theirs))  # type: ignore[arg-type]
         return out
     public = [item for item in want if not _secret(item)]
     return [((), typed(spec, public))] if public != got else []
@@ -161,7 +180,7 @@ def field_at(record: S.Record, path: Path_) -> S.Field | None:
     spec: S.Field | None = None
     current: S.Record | None = record
     for step in path:
-        if isinstance(step, int):
+        if isinstance(step, Item):
             if spec is None or spec.kind != S.RECORDS:
                 return None
             continue
@@ -174,39 +193,69 @@ def field_at(record: S.Record, path: Path_) -> S.Field | None:
     return spec
 
 
-def apply(data: dict[str, Any], entries: list[Entry]) -> None:
-    """Set (or delete) each entry's key in `data`, creating the tables and rows on the way."""
+def apply(data: dict[str, Any], entries: list[Entry]) -> list[Entry]:
+    """Set (or delete) each entry's key in `data`, creating the tables on the way; the entries
+    whose row is no longer there (its name not found) are returned, not applied."""
+    missed = []
     for entry in entries:
         node: Any = data
         for step, following in zip(entry.path, entry.path[1:]):
             node = _child(node, step, following)
-        last = entry.path[-1]
-        if entry.value == DELETE:
-            node.pop(last, None)
+            if node is None:
+                missed.append(entry)
+                break
         else:
-            node[last] = entry.value
+            last = entry.path[-1]
+            if entry.value == DELETE:
+                node.pop(last, None)
+            else:
+                node[last] = entry.value
+    return missed
 
 
 def _child(node: Any, step: Step, following: Step) -> Any:
-    empty: Any = [] if isinstance(following, int) else {}
-    if isinstance(step, int):
-        while len(node) <= step:
+    if isinstance(step, Item):
+        at = _row_index(node, step)
+        if at is None:
+            return None
+        while len(node) <= at:
             node.append({})
-        return node[step]
+        return node[at]
     if not isinstance(node.get(step), (dict, list)):
-        node[step] = empty
+        node[step] = [] if isinstance(following, Item) else {}
     return node[step]
+
+
+def _row_index(rows: list[Any], item: Item) -> int | None:
+    """The row an entry names: at its position when the name matches, else the one row of that name."""
+    if item.name is None or (item.index < len(rows) and identity(rows[item.index]) == item.name):
+        return item.index
+    same = [i for i, row in enumerate(rows) if identity(row) == item.name]
+    return same[0] if len(same) == 1 else None
 
 
 # ---- the sheet -----------------------------------------------------------------------------------
 
+_ITEM_TEXT = re.compile(r"^第(\d+)行(?:（(.*)）)?$")
+
+
 def path_text(path: Path_) -> str:
-    """年度目标 / 指标 / 2 / 绩效标准 (rows counted from 1, as an editor counts them)."""
-    return " / ".join(str(step + 1) if isinstance(step, int) else step for step in path)
+    """年度目标 / 指标 / 第2行（接入视频点位） / 绩效标准: rows counted from 1, as an editor counts them."""
+    return " / ".join(_step_text(step) for step in path)
+
+
+def _step_text(step: Step) -> str:
+    if isinstance(step, Item):
+        return f"第{step.index + 1}行" + (f"（{step.name}）" if step.name else "")
+    return step
 
 
 def parse_path(text: str) -> Path_:
-    return tuple(int(step) - 1 if step.isdigit() else step for step in (s.strip() for s in text.split("/")) if step)
+    steps: list[Step] = []
+    for part in (s.strip() for s in re.split(r" / (?![^（]*）)", text)):  # a row's name may hold " / " itself
+        match = _ITEM_TEXT.match(part)
+        steps.append(Item(int(match.group(1)) - 1, match.group(2) or None) if match else part)
+    return tuple(step for step in steps if step != "")
 
 
 def owner_text(owner: str) -> str:
@@ -273,7 +322,7 @@ def _entry(cells: list[str], ref: str) -> Entry:
     else:
         raise SupplementError(f"{ref}：对象应为“部门”或“项目 编码或名称”，实际是“{owner_cell}”")
     path = parse_path(path_cell)
-    spec = field_at(record, path) if path and isinstance(path[-1], str) else None
+    spec = field_at(record, path) if path and isinstance(path[-1], str) and not any(p == "" for p in path) else None
     if spec is None:
         raise SupplementError(f"{ref}：“{path_cell}”不是内容模型中的键")
     if value_cell == DELETE:
