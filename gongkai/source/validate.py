@@ -378,27 +378,6 @@ def build_department(doc: Document, check: Checker, folder_year: int | None, fol
     )
 
 
-# ---- acknowledged warnings -------------------------------------------------------------------
-
-def _check_known_warnings(reader: Reader, codes: tuple[str, ...]) -> None:
-    warning_codes = [c for c in CATALOGUE if c.startswith("W")]
-    for i, code in enumerate(codes):
-        if code not in warning_codes:
-            reader.check.add("E018", reader.doc, (KNOWN_WARNINGS, i), f"“{code}”不是警告代码", code,
-                             f"只能列出警告代码：{'、'.join(warning_codes)}（错误不能确认，只能改正）。")
-
-
-def acknowledge(problems: list[Problem], docs: list[Document]) -> tuple[list[Problem], list[Problem]]:
-    """(shown, acknowledged): warnings whose code the file lists under 已知警告 are set apart, so
-    that warnings accepted from the source data stop burying new ones."""
-    known = {doc.display: frozenset(c for c in doc.data.get(KNOWN_WARNINGS) or () if isinstance(c, str))
-             for doc in docs if isinstance(doc.data.get(KNOWN_WARNINGS), list)}
-    shown, acknowledged = [], []
-    for problem in problems:
-        (acknowledged if problem.is_warning and problem.code in known.get(problem.file, ()) else shown).append(problem)
-    return shown, acknowledged
-
-
 # ---- whole-site checks -------------------------------------------------------------------
 
 def _folder_of(doc: Document, root: Path) -> tuple[str, str] | None:
@@ -539,3 +518,24 @@ def _check_unique(departments: list[Department], docs: list[Document], check: Ch
             if url in seen_urls:
                 check.add("E025", doc, ("链接名",), f"页面地址 /{url}/ 已被 {seen_urls[url]} 使用", project.slug)
             seen_urls[url] = project.file
+
+
+# ---- acknowledged warnings -------------------------------------------------------------------
+
+def _check_known_warnings(reader: Reader, codes: tuple[str, ...]) -> None:
+    warning_codes = [c for c in CATALOGUE if c.startswith("W")]
+    for i, code in enumerate(codes):
+        if code not in warning_codes:
+            reader.check.add("E018", reader.doc, (KNOWN_WARNINGS, i), f"“{code}”不是警告代码", code,
+                             f"只能列出警告代码：{'、'.join(warning_codes)}（错误不能确认，只能改正）。")
+
+
+def acknowledge(problems: list[Problem], docs: list[Document]) -> tuple[list[Problem], list[Problem]]:
+    """(shown, acknowledged): warnings whose code the file lists under 已知警告 are set apart, so
+    that warnings accepted from the source data stop burying new ones."""
+    known = {doc.display: frozenset(c for c in doc.data.get(KNOWN_WARNINGS) or () if isinstance(c, str))
+             for doc in docs if isinstance(doc.data.get(KNOWN_WARNINGS), list)}
+    shown, acknowledged = [], []
+    for problem in problems:
+        (acknowledged if problem.is_warning and problem.code in known.get(problem.file, ()) else shown).append(problem)
+    return shown, acknowledged
