@@ -236,3 +236,13 @@ def test_never_overwrites_another_department(tmp_path: Path) -> None:
     assert (folder / "部门.yml").read_text(encoding="utf-8") == other and len(list(folder.iterdir())) == 1
     with pytest.raises(ImportFailed, match="链接名"):
         import_file(FIXTURES / "ezhou.docx", tmp_path, year=2023, department=EZHOU_NAME, slug="Ezhou ZFW")
+
+
+def test_a_note_at_the_end_of_a_list_csv_is_listed_not_made_a_unit(tmp_path: Path) -> None:
+    source = tmp_path / "guangzhou.csv"
+    note = "注：本表金额单位为万元，涉密项目按规定不公开。"
+    source.write_bytes((FIXTURES / "guangzhou.csv").read_bytes() + f"{note}\r\n".encode("gb18030"))
+    out = _import(tmp_path / "content", str(source), "--year", "2023")
+    assert note[:20] in out and "只有文字、没有金额的行" in out
+    department = yaml.safe_load(next((tmp_path / "content").rglob("部门.yml")).read_text(encoding="utf-8"))
+    assert all(not u["单位名称"].startswith("注") for u in department["单位"])
