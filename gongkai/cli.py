@@ -72,8 +72,8 @@ def run(argv: list[str] | None = None) -> int:
     try:
         if command == "build":
             result = build(_paths(args))
-            if result.warnings or result.acknowledged:
-                print(f"{warning_summary(result)}（不影响发布），运行 python build.py check 查看。", file=sys.stderr)
+            if result.warnings:  # acknowledged ones alone are not news: check counts them
+                print(f"{warning_summary(result)}，不影响发布；运行 python build.py check 查看。", file=sys.stderr)
             pages = sum(1 for p in result.files if p.endswith(".html"))
             print(f"构建完成：{pages} 个页面，{len(result.files)} 个文件，写入 {args.out}。泄密审计：0 处。")
             return 0
