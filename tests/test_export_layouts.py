@@ -301,3 +301,22 @@ def test_next_year_keeps_the_department_link_name(tmp_path: Path) -> None:
     got_dept, got = _files(content / "2026" / "yutian-zfw")
     assert got_dept == {**want_dept, "年度": 2026}  # type: ignore[dict-item]
     assert got == want
+
+
+def test_the_yutian_sheet_alone_names_each_forms_own_unit(tmp_path: Path) -> None:
+    """Without 补充数据 (a sheet filled in by hand in the same layout), every form's unit header
+    gives its own project's 实施单位, and the first form's unit the department."""
+    from openpyxl import load_workbook
+    sheet = tmp_path / "gz.xlsx"
+    assert run_cli("export", "--year", "2023", "--department", "guangzhou-zfw", "--layout", "yutian", "--out", str(sheet)).returncode == 0
+    book = load_workbook(sheet)
+    del book["补充数据"]
+    book.save(sheet)
+    content = tmp_path / "content"
+    result = run_cli("import", str(sheet), "--content", str(content), "--year", "2023")
+    assert result.returncode == 0, result.stdout + result.stderr
+    want = {p.code or p.name: p.unit for p in department(ROOT / "content", "guangzhou-zfw").projects}
+    (dept,) = build_site(load_tree(content), content)[0].departments
+    assert dept.name == "中国共产党广州市委员会政法委员会"
+    assert {p.code or p.name: p.unit for p in dept.projects if p.code} == {k: v for k, v in want.items() if k in {p.code for p in dept.projects}}
+    assert len({p.unit for p in dept.projects}) == 3

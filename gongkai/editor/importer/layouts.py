@@ -119,8 +119,13 @@ def read_yutian(rows: list[Row], fill_empty: bool, title: str | None) -> Importe
                 unit_code, unit_name = _UNIT_HEAD.match(squeeze(head)).groups()  # type: ignore[union-attr]
                 unit_code = code(unit_code)  # full-width digits folded; the name keeps its brackets
                 _add_unit(dept, unit_name, unit_code, row.ref)
+            elif project is not None and len(texts) == 2 and "实施单位" not in project.data:
+                unit_name = squeeze(next(t for t in texts if not unit_of(t)))  # a unit without its code
+                _add_unit(dept, unit_name, None, row.ref)
             if project is not None:
                 project.header.append(f"表头：{' '.join(texts)}")
+                if unit_name:
+                    project.data["实施单位"] = unit_name  # each form names its own unit
             continue
         if project is None:
             overview.feed(row, " ".join(texts))
@@ -162,13 +167,13 @@ def read_yutian(rows: list[Row], fill_empty: bool, title: str | None) -> Importe
     for project in result.projects:
         _secret_form(project)
         if unit_name:
-            project.data["实施单位"] = unit_name
+            project.data.setdefault("实施单位", unit_name)
         project.data["金额单位"] = unit
         if "来源" in dept.data:
             project.data["来源"] = dept.data["来源"]
         _note_missing_money(project)
-    if unit_name:
-        dept.data["部门名称"] = unit_name.removesuffix("本级")
+    if dept.units:  # the first form's unit is the department itself (…本级)
+        dept.data["部门名称"] = dept.units[0].name.removesuffix("本级")
         if dept.units and dept.units[0].code:
             dept.data["部门编码"] = dept.units[0].code
     dept.data["金额单位"] = unit
