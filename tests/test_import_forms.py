@@ -112,3 +112,30 @@ def test_a_department_form_comes_in_with_its_tasks_goal_and_indicators(tmp_path:
     per_task = [t for t in form["tasks"] for value in (t[1], t[3], t[4]) if value] + [v for v in form["total"][1:] if v]
     assert len(listed) == (0 if kept_in_model else len(per_task)), listed  # every cell the model cannot hold yet, by cell
     assert all(line.startswith("部门整体!") for line in listed)
+
+
+def test_a_workbook_with_the_department_form_and_the_project_forms_on_two_sheets(tmp_path: Path) -> None:
+    """A table ends with its sheet: the department's indicator table does not run on into the
+    next sheet's title, and both sheets' forms come in whole."""
+    from openpyxl import Workbook, load_workbook
+    book = Workbook()
+    for name in ("form-department.xlsx", "form-two-periods.xlsx"):
+        source = load_workbook(FIXTURES / name).active
+        sheet = book.create_sheet(source.title)
+        for row in source.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    sheet.cell(cell.row, cell.column, cell.value)
+        for merged in source.merged_cells.ranges:
+            sheet.merge_cells(str(merged))
+    del book["Sheet"]
+    combined = tmp_path / "combined.xlsx"
+    book.save(combined)
+    content = tmp_path / "content"
+    result = run_cli("import", str(combined), "--content", str(content))
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed = [line.strip() for line in result.stdout.splitlines() if line.startswith("  ") and "还没有" not in line]
+    assert listed == [f"申报表!40行：无法对应到内容模型：“{fixtures.FORM_NOTE}”"]
+    (dept,) = build_site(load_tree(content), content)[0].departments
+    assert len(dept.indicators) == len(fixtures.DEPARTMENT_FORM["rows"]) and len(dept.tasks) == 4
+    assert sorted(p.code for p in dept.projects) == sorted(f["code"] for f in fixtures.FORMS)

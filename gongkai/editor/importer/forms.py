@@ -155,9 +155,11 @@ def _columns(texts: list[str]) -> dict[int, Column] | None:
     keys = [col.key for col in columns.values()]
     if "$name-or-value" in keys:
         has_name, has_value = "三级指标" in keys, "指标值" in keys
-        for c, col in columns.items():
-            if col.key == "$name-or-value":
-                columns[c] = Column("指标值" if has_name and not has_value else "三级指标", col.period)
+        if has_name and has_value:  # both named already: 绩效指标 is the table's section label, no column
+            columns = {c: col for c, col in columns.items() if col.key != "$name-or-value"}
+        else:
+            columns = {c: Column("指标值" if has_name else "三级指标", col.period) if col.key == "$name-or-value" else col
+                       for c, col in columns.items()}
         keys = [col.key for col in columns.values()]
     if "三级指标" in keys and "指标值" in keys and ("一级指标" in keys or "$period" in keys) and len(set(keys)) >= 3:
         return columns
@@ -217,9 +219,11 @@ class Table:
     rows: list[IndicatorRow] = field(default_factory=list)
     above: dict[str, str] = field(default_factory=dict)
 
+    part: str = ""  # the worksheet or Word table of its header
+
     def feed(self, row: Row) -> bool:
         """Take a row of the table; False when the row does not belong to it."""
-        if row.paragraph:
+        if row.paragraph or row.part != self.part:
             return False
         own = {c: row.cells[c] for c in self.columns if c < len(row.cells)}
         text = {self.columns[c].key: cell.text for c, cell in own.items() if cell.text and not cell.merged and self.columns[c].key != "指标值"}
@@ -308,7 +312,7 @@ class FormReader:
             i += 1
 
     def _table(self, rows: list[Row], i: int, columns: dict[int, Column]) -> int:
-        table = Table(columns, self.result)
+        table = Table(columns, self.result, part=rows[i - 1].part if i else "")
         while i < len(rows) and table.feed(rows[i]):
             i += 1
         if self.project is None:  # the department's own indicator table
@@ -322,7 +326,8 @@ class FormReader:
     def _tasks(self, rows: list[Row], i: int, columns: dict[int, str]) -> int:
         """年度主要任务: one task per row, its amounts by column; the 金额合计 row is the stated total."""
         dept = self.result.department
-        while i < len(rows) and not rows[i].paragraph:
+        part = rows[i - 1].part if i else ""
+        while i < len(rows) and not rows[i].paragraph and rows[i].part == part:
             row = rows[i]
             cells = {key: row.cells[c] for c, key in columns.items() if c < len(row.cells) and row.cells[c].text and not row.cells[c].merged}
             extra = [cell for c, cell in enumerate(row.cells) if c not in columns and cell.text and not cell.merged]

@@ -36,6 +36,7 @@ class Row:
     cells: tuple[Cell, ...]
     ref: str  # where the row starts
     paragraph: bool = False  # a paragraph outside any table
+    part: str = ""  # the worksheet or Word table it belongs to: a table never runs on into the next
 
     def values(self) -> list[str]:
         """The row's own non-empty texts, merged repeats left out (how a form reads)."""
@@ -102,7 +103,7 @@ def read_xlsx(path: Path) -> list[Row]:
             while cells and cells[-1].empty and not cells[-1].merged:
                 cells.pop()
             if cells:
-                rows.append(Row(tuple(cells), f"{sheet.title}!{r}行"))
+                rows.append(Row(tuple(cells), f"{sheet.title}!{r}行", part=sheet.title))
     return rows
 
 
@@ -191,5 +192,5 @@ def _table_rows(tbl: object, table_no: int) -> list[Row]:
             text = "\n".join(_paragraph_text(p) for p in tc.iter(qn("w:p")))  # nested tables' text too
             cells.append(Cell("", ref, UP) if continues else Cell(clean_lines(text), ref))
             cells.extend(Cell("", f"表{table_no}第{r}行第{len(cells) + 1}列", LEFT) for _ in range(span - 1))
-        rows.append(Row(tuple(cells), f"表{table_no}第{r}行"))
+        rows.append(Row(tuple(cells), f"表{table_no}第{r}行", part=f"表{table_no}"))
     return rows
