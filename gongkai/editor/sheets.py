@@ -30,15 +30,17 @@ class ExportFailed(Exception):
     """The export cannot be made as asked; the message is Chinese."""
 
 
-def load_department(content: Path, year: int, slug: str) -> Department:
+def load_department(content: Path, year: int, slug: str) -> tuple[Department, dict[str, Any]]:
+    """The department as validated, and every content file's data as written (file → data)."""
     from gongkai.source.load import load_tree
     from gongkai.source.validate import build_site
     if not content.is_dir():
         raise ExportFailed(f"内容文件夹不存在：{content}")
-    site, _ = build_site(load_tree(content), content)
+    docs = load_tree(content)
+    site, _ = build_site(docs, content)
     for dept in site.departments:
         if dept.year == year and (dept.slug == slug or Path(dept.file).parent.name == slug):
-            return dept
+            return dept, {doc.display: doc.data for doc in docs}
     known = "、".join(f"{d.year}/{d.slug}" for d in site.departments) or "（没有部门）"
     raise ExportFailed(f"没有找到 {year} 年的部门“{slug}”。已有：{known}")
 
@@ -51,8 +53,7 @@ def export_department(content: Path, year: int, slug: str, layout: str, out: Pat
         raise ExportFailed(f"未知的格式“{layout}”：只能是 yutian、guangzhou 或 ezhou")
     if out.suffix.lower() != ".xlsx":
         raise ExportFailed(f"导出文件应以 .xlsx 结尾：{out}")
-    docs = _content_files(content)
-    original = load_department(content, year, slug)
+    original, docs = load_department(content, year, slug)
     dept = public_view(original, _register_codes(register, content))
     sheet = Sheet()
     writers[layout](dept, sheet)
@@ -62,12 +63,6 @@ def export_department(content: Path, year: int, slug: str, layout: str, out: Pat
     write_sheet(sheet.book, supplement_entries(out, dept, docs, Path(original.file).parent.name, layout))
     sheet.save(out, title=dept.source)
     return out
-
-
-def _content_files(content: Path) -> dict[str, Any]:
-    """The content files as written (file → data): what the round trip must give back."""
-    from gongkai.source.load import load_tree
-    return {doc.display: doc.data for doc in load_tree(content)}
 
 
 def supplement_entries(sheet: Path, dept: Department, docs: dict[str, Any], folder: str, layout: str) -> list[Any]:
