@@ -74,13 +74,10 @@ def _year_of(text: str | None) -> int | None:
 
 _YUTIAN_TITLE = re.compile(r"^\d+\s*[.．、]\s*(.+?)绩效目标表$")
 _UNIT_HEAD = re.compile(r"^(\d{6,})\s*(.+)$")
-_MONEY_LABELS = {"预算数": "总额", "项目预算": "总额", "总计": "总额", "财政资金": "财政拨款", "财政拨款": "财政拨款",
-                 "财政专户拨款": "财政专户拨款", "其他资金": "其他资金"}
-
-
 def _money_label(text: str) -> str | None:
-    folded = label(text).removeprefix("其中：").removeprefix("其中:")
-    return _MONEY_LABELS.get(folded)
+    """总额 / 财政拨款 / 财政专户拨款 / 其他资金 for a money label, by the words every reader shares."""
+    from gongkai.editor.importer.forms import money_key
+    return money_key(text)
 
 
 def read_yutian(rows: list[Row], fill_empty: bool, title: str | None) -> Imported:
