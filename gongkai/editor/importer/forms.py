@@ -462,6 +462,9 @@ class FormReader:
         labels = [(c, cell, money_key(cell.text)) for c, cell in cells if money_key(cell.text)]
         if not labels:
             return False
+        for c, cell in cells:
+            if c < labels[0][0] and not _section_label(cell.text):
+                self.result.skip(cell.ref, cell.text, "金额行中无法对应的单元格")
         found = False
         for n, (c, cell, key) in enumerate(labels):
             stop = labels[n + 1][0] if n + 1 < len(labels) else len(row.cells)
@@ -528,6 +531,12 @@ class FormReader:
             goal["名称"] = first
         goal["目标"] = paragraphs("\n".join(cell.text for _, cell in own[1:]))
         return True
+
+
+def _section_label(text: str) -> bool:
+    """A row label that only names the block it heads (项目资金, 资金来源 …), holding no content."""
+    bare = _bare(text)
+    return len(bare) <= 8 and ("资金" in bare or "预算" in bare)
 
 
 def _unit_in(text: str) -> str | None:
