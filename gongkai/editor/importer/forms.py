@@ -236,6 +236,8 @@ class Table:
                 return False  # a label row of the form after the table
             if not self.rows:
                 self.result.skip(row.ref, " / ".join(c.text for c in row.own()), "指标表中没有指标名称和指标值的行，未导入")
+            for cell in extra:
+                self.result.skip(cell.ref, cell.text, "指标表中此列无法对应")
             self._continue(text)
             return True
         levels = self._levels(text, own)
