@@ -239,6 +239,9 @@ class Table:
             for cell in extra:
                 self.result.skip(cell.ref, cell.text, "指标表中此列无法对应")
             self._continue(text)
+            for c, cell in own.items():
+                if cell.text and not cell.merged and self.columns[c].key not in TEXTS:
+                    self.result.skip(cell.ref, cell.text, "续行中的这一格无法接到上一行")
             return True
         levels = self._levels(text, own)
         for cell in extra:
