@@ -46,6 +46,8 @@ class Record:
         return [f.key for f in self.fields]
 
 
+KNOWN_WARNINGS_DOC = ("本文件中已核对、予以接受的警告代码，如 [W101]：来源表格本身如此、不宜改动时填写；"
+                      "check 不再逐条列出这些警告，只报告条数，新出现的其他警告照常显示。")
 SECRET_DOC = "涉密标记：true 表示涉密，公开网站只显示标准用语；只能写 true 或 false。"
 
 INDICATOR = Record("指标", (
@@ -104,6 +106,7 @@ PROJECT = Record("项目", (
     Field("确认编码关联", "code_link_confirmed", BOOL, "只用于涉密项目：true 表示确认可以在涉密项目旁显示项目编码，"
           "即使同一编码（或上年项目）在其他年度是公开项目、两条记录因此可被关联（见 W103）；只能写 true 或 false。", False),
     Field("备注", "note", TEXT, "备注，会在页面上显示。", None),
+    Field("已知警告", "known_warnings", KEYS, KNOWN_WARNINGS_DOC, []),
 ))
 
 TASK = Record("年度主要任务", (
@@ -140,6 +143,7 @@ DEPARTMENT = Record("部门", (
     Field("合计", "total", AMOUNT, "全部项目金额合计（会与各项目之和核对）。", 407.257),
     Field("涉密", "secret", BOOL, SECRET_DOC + "（整个部门涉密）", False),
     Field("备注", "note", TEXT, "备注，会在页面上显示。", None),
+    Field("已知警告", "known_warnings", KEYS, KNOWN_WARNINGS_DOC, []),
 ))
 
 DEPARTMENT_FILE = "部门.yml"
