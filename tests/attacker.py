@@ -1,0 +1,151 @@
+"""The attacker of withheld amounts, written independently of gongkai.disclosure.control.
+
+It reads only what a built site publishes (every department.json under the output folder),
+writes down the arithmetic a careful reader knows (department and unit totals, the combined
+line, 资金 sources, task amounts, 项目期资金 over the years of the same project code), and
+solves its own linear programs with SciPy for the smallest and largest value a withheld
+amount can take.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linprog
+
+CAP = 1e12
+
+
+@dataclass
+class Attack:
+    variables: dict[str, int] = field(default_factory=dict)
+    equalities: list[tuple[dict[str, float], float]] = field(default_factory=list)  # Σ coef·var = rhs
+
+    def var(self, name: str) -> str:
+        self.variables.setdefault(name, len(self.variables))
+        return name
+
+    def equal(self, terms: dict[str, float], rhs: float) -> None:
+        if terms:
+            self.equalities.append((terms, rhs))
+
+    def interval(self, name: str) -> tuple[float, float]:
+        n = len(self.variables)
+        a = np.zeros((len(self.equalities), n))
+        b = np.zeros(len(self.equalities))
+        for r, (terms, rhs) in enumerate(self.equalities):
+            for k, v in terms.items():
+                a[r, self.variables[k]] += v
+            b[r] = rhs
+        ends = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(n)
+            c[self.variables[name]] = sign
+            result = linprog(c, A_eq=a if len(b) else None, b_eq=b if len(b) else None, bounds=[(0, CAP)] * n, method="highs")
+            assert result.status == 0, result.message
+            ends.append(sign * result.fun)
+        return ends[0], ends[1]
+
+
+def _yuan(amount: dict | None) -> float | None:
+    return None if amount is None else float(amount["元"])
+
+
+def departments(site: Path) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(site.rglob("department.json"))]
+
+
+def attack(site: Path, unlisted: bool = False, tasks_sum: bool = True, unit_holds_secret_group: bool = False) -> Attack:
+    """The attacker's equations from the published department.json files.
+
+    unlisted: secret projects may be left out of the lists (secret_label hidden): a slack per department.
+    unit_holds_secret_group: the attacker guesses that a unit's 合计 also covers the 涉密单位 group.
+    """
+    out = Attack()
+    by_code: dict[str, list[dict]] = {}
+    for dept in departments(site):
+        amounts: dict[str, float] = {}
+        hidden: list[str] = []
+        for project in dept["projects"]:
+            path = project["path"]
+            total = _yuan(project["money"]["total"])
+            if total is None:
+                hidden.append(out.var(f"amt:{path}"))
+                parts = [_yuan(project["money"][k]) for k in ("fiscal", "special", "other")]
+                if any(p is not None for p in parts):
+                    out.equal({f"amt:{path}": 1.0}, sum(p for p in parts if p is not None))
+            else:
+                amounts[path] = total
+            if project["code"]:
+                by_code.setdefault(project["code"].upper(), []).append(project)
+        terms = {h: -1.0 for h in hidden}
+        if unlisted:
+            terms[out.var(f"unlisted:{dept['path']}")] = -1.0
+        total = _yuan(dept["total"])
+        assert total is not None
+        out.equal(terms, sum(amounts.values()) - total)
+        if dept["withheld_total"] is not None:
+            out.equal({h: 1.0 for h in hidden} | ({f"unlisted:{dept['path']}": 1.0} if unlisted else {}), _yuan(dept["withheld_total"]))  # type: ignore[arg-type]
+        group = [p for u in dept["units"] if u["name"] in ("涉密单位", "实施单位不公开") for p in u["projects"]]
+        for unit in dept["units"]:
+            if unit["total"] is None:
+                continue
+            members = list(unit["projects"]) + (group if unit_holds_secret_group and unit["name"] not in ("涉密单位",) else [])
+            out.equal({f"amt:{p}": 1.0 for p in members if p not in amounts}, _yuan(unit["total"]) - sum(amounts[p] for p in members if p in amounts))  # type: ignore[operator]
+        _tasks(out, dept, amounts, tasks_sum)
+    _periods(out, by_code)
+    return out
+
+
+def _tasks(out: Attack, dept: dict, amounts: dict[str, float], tasks_sum: bool) -> None:
+    if not dept["tasks"]:
+        return
+    terms: dict[str, float] = {}
+    known = 0.0
+    for i, task in enumerate(dept["tasks"]):
+        amount = _yuan(task["amount"])
+        path = task.get("project_path")
+        if amount is None:
+            terms[out.var(f"task:{dept['path']}:{i}")] = 1.0
+            if path and path not in amounts:
+                out.equal({f"task:{dept['path']}:{i}": 1.0, out.var(f"amt:{path}"): -1.0}, 0.0)
+        else:
+            known += amount
+            if path and path not in amounts:
+                out.equal({out.var(f"amt:{path}"): 1.0}, amount)  # the task states its project's amount
+    if tasks_sum:
+        out.equal(terms, _yuan(dept["total"]) - known)  # type: ignore[operator]
+
+
+def _periods(out: Attack, by_code: dict[str, list[dict]]) -> None:
+    """项目期资金 = the same code's amounts over the years (the attacker guesses the site has them all)."""
+    for records in by_code.values():
+        if len({r["year"] for r in records}) != len(records):
+            continue
+        for record in records:
+            period = record["period_money"]
+            if period is None or _yuan(period["total"]) is None:
+                continue
+            terms: dict[str, float] = {}
+            known = 0.0
+            for other in records:
+                value = _yuan(other["money"]["total"])
+                if value is None:
+                    terms[out.var(f"amt:{other['path']}")] = 1.0
+                else:
+                    known += value
+            out.equal(terms, _yuan(period["total"]) - known)  # type: ignore[operator]
+
+
+def assert_protected(site: Path, secrets: dict[str, float], protection: float = 0.10, **options: bool) -> dict[str, tuple[float, float]]:
+    """Every withheld amount (variable name → true value) keeps ±protection under the attacker's LP."""
+    attacker = attack(site, **options)
+    found = {}
+    for name, value in secrets.items():
+        low, high = attacker.interval(attacker.var(name))
+        found[name] = (low, high)
+        assert low <= value * (1 - protection) + 1e-6 and high >= value * (1 + protection) - 1e-6, (name, value, low, high)
+    return found
