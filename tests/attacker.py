@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import linprog  # type: ignore[import-untyped]
 
 CAP = 1e12
 
@@ -58,11 +58,11 @@ def departments(site: Path) -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(site.rglob("department.json"))]
 
 
-def attack(site: Path, unlisted: bool = False, tasks_sum: bool = True, unit_holds_secret_group: bool = False) -> Attack:
+def attack(site: Path, unlisted: bool = False, tasks_sum: bool = True, secret_group_unit: str = "") -> Attack:
     """The attacker's equations from the published department.json files.
 
     unlisted: secret projects may be left out of the lists (secret_label hidden): a slack per department.
-    unit_holds_secret_group: the attacker guesses that a unit's 合计 also covers the 涉密单位 group.
+    secret_group_unit: the attacker guesses that this unit's 合计 also covers the 涉密单位 group (a unit listed twice).
     """
     out = Attack()
     by_code: dict[str, list[dict]] = {}
@@ -93,7 +93,7 @@ def attack(site: Path, unlisted: bool = False, tasks_sum: bool = True, unit_hold
         for unit in dept["units"]:
             if unit["total"] is None:
                 continue
-            members = list(unit["projects"]) + (group if unit_holds_secret_group and unit["name"] not in ("涉密单位",) else [])
+            members = list(unit["projects"]) + (group if unit["name"] == secret_group_unit else [])
             out.equal({f"amt:{p}": 1.0 for p in members if p not in amounts}, _yuan(unit["total"]) - sum(amounts[p] for p in members if p in amounts))  # type: ignore[operator]
         _tasks(out, dept, amounts, tasks_sum)
     _periods(out, by_code)
@@ -140,9 +140,9 @@ def _periods(out: Attack, by_code: dict[str, list[dict]]) -> None:
             out.equal(terms, _yuan(period["total"]) - known)  # type: ignore[operator]
 
 
-def assert_protected(site: Path, secrets: dict[str, float], protection: float = 0.10, **options: bool) -> dict[str, tuple[float, float]]:
+def assert_protected(site: Path, secrets: dict[str, float], protection: float = 0.10, **options: object) -> dict[str, tuple[float, float]]:
     """Every withheld amount (variable name → true value) keeps ±protection under the attacker's LP."""
-    attacker = attack(site, **options)
+    attacker = attack(site, **options)  # type: ignore[arg-type]
     found = {}
     for name, value in secrets.items():
         low, high = attacker.interval(attacker.var(name))
