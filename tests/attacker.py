@@ -10,6 +10,7 @@ amount can take.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,11 @@ def _yuan(amount: dict | None) -> float | None:
     return None if amount is None else float(amount["元"])
 
 
+def _fold(code: str) -> str:
+    """How a reader matches codes across years: width, case, spaces and separators ignored."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", code).upper() if ch.isalnum())
+
+
 def departments(site: Path) -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(site.rglob("department.json"))]
 
@@ -80,7 +86,7 @@ def attack(site: Path, unlisted: bool = False, tasks_sum: bool = True, secret_gr
             else:
                 amounts[path] = total
             if project["code"]:
-                by_code.setdefault(project["code"].upper(), []).append(project)
+                by_code.setdefault(_fold(project["code"]), []).append(project)
         terms = {h: -1.0 for h in hidden}
         if unlisted:
             terms[out.var(f"unlisted:{dept['path']}")] = -1.0

@@ -90,7 +90,7 @@ def test_task_amounts_that_add_up_to_the_total_are_protected_too(tmp_path: Path)
     content = write_tree(tmp_path / "content", {"部门.yml": dept, "a.yml": dump(project("公开项目甲", "A1", 2098.77)),
                                                 "s.yml": dump(project("涉密工程", "S1", 1234.56, 涉密=True)),
                                                 "b.yml": dump(project("公开项目乙", "B1", 9000.0, unit="测试市法学会"))})
-    result = build(paths(tmp_path, content, Disclosure(secret_amounts="withhold", subtraction="suppress")))
+    build(paths(tmp_path, content, Disclosure(secret_amounts="withhold", subtraction="suppress")))
     text = every_file_text(tmp_path / "site")
     assert "1234.56" not in text and "1,234.56" not in text and "11,098.77" not in text and "11098.77" not in text
     assert "其他任务" in text and "12,333.33" in text
@@ -233,3 +233,39 @@ def test_the_independent_attacker_does_recover_an_unprotected_amount(tmp_path: P
     dept_json.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     low, high = attack(tmp_path / "site").interval("amt:2025/ceshi/s1/")
     assert abs(low - 1234.56) < 1e-6 and abs(high - 1234.56) < 1e-6
+
+
+def test_a_secret_departments_amount_is_not_the_difference_of_another_years_period_money(tmp_path: Path) -> None:
+    # 2024: the whole department is secret; 2025: the project moved to a public department, with 项目期资金.
+    content = tmp_path / "content"
+    secret_dept = _year_dept(2024).replace("部门名称: 测试市委政法委员会", "部门名称: 保密委员会").replace("链接名: ceshi", "链接名: baomi") + "涉密: true\n"
+    write_tree(content, {"部门.yml": secret_dept, "p.yml": dump(project("保密项目", "ＢＭ０１", 50000.0, unit="保密委员会"))}, year="2024", dept="baomi")
+    write_tree(content, {"部门.yml": _year_dept(2025), "p.yml": dump(project("转隶项目", "BM01", 70000.0, **{"项目期资金": {"总额": 120000.0}})),
+                         "q.yml": dump(project("其他项目", "QT01", 30000.0))})
+    _withhold(tmp_path, content)
+    text = every_file_text(tmp_path / "site")
+    assert "120,000.00" not in text and "120000.00" not in text and "50,000.00" not in text
+    assert "70,000.00" in text
+
+
+def test_unlisted_secret_projects_are_protected_like_listed_ones(tmp_path: Path) -> None:
+    content = subtraction_tree(tmp_path / "content")
+    build(paths(tmp_path, content, Disclosure(secret_label="hidden", secret_amounts="show")))
+    site = tmp_path / "site"
+    assert not any(p["secret"] for d in departments(site) for p in d["projects"])
+    attacker = attack(site, unlisted=True)
+    low, high = attacker.interval(attacker.var("unlisted:2025/ceshi/"))
+    assert low <= 1234.56 * 0.9 and high >= 1234.56 * 1.1
+
+
+def test_the_report_lists_each_withheld_amounts_interval_and_relations(tmp_path: Path) -> None:
+    content = subtraction_tree(tmp_path / "content")
+    result = _withhold(tmp_path, content)
+    from gongkai.disclosure.report import report_data, report_markdown
+    data = report_data(result.redaction)  # type: ignore[attr-defined]
+    proof = data["相减推算检查"][0]
+    item = next(i for i in proof["不公开的金额"] if i["来源"].endswith("s.yml: 资金.总额"))
+    assert item["受保护"] and item["可推算的最小值（元）"] == "0.00" and item["可推算的最大值（元）"] == "3333.33"
+    assert any("项目支出合计" in r for r in item["所用关系"])
+    assert "涉密工程" not in json.dumps(data, ensure_ascii=False)
+    assert "0.00 至 3333.33 元" in report_markdown(data)

@@ -231,29 +231,57 @@ def _extremes(cells: list[str], rows: list[_Row], target: str, scale: Fraction) 
 def intervals(relations: Relations, hidden: frozenset[str], protection: int = PROTECTION) -> tuple[Interval, ...]:
     """For every cell of a withheld block: the interval the published relations leave the attacker."""
     hidden_cells = {k for k, c in relations.cells.items() if c.block in hidden}
-    targets = [k for k, c in relations.cells.items() if c.block in relations.primary]
+    wanted_set = {k for k, c in relations.cells.items() if c.block in relations.primary}
     rows = _rows(relations, hidden_cells)
     share = Fraction(protection, 100)
     out = []
     for cells, component_rows in _components(sorted(hidden_cells), rows):
-        wanted = [c for c in cells if c in set(targets)]
-        if not wanted or not component_rows:
+        wanted = [c for c in cells if c in wanted_set]
+        if not wanted:
+            continue
+        if not component_rows:  # in no published relation: only the bounds hold
+            out += [Interval(relations.cells[c], Fraction(0), None, False, (), True) for c in wanted]
             continue
         exact = _determined(cells, component_rows)
         scale = max([Fraction(1)] + [abs(Fraction(relations.cells[c].value)) for c in cells] + [abs(r.rhs) for r in component_rows])
+        same = _aliases(component_rows)
+        solved: dict[str, tuple[Fraction, Fraction | None] | None] = {}
         for target in wanted:
-            out.append(_interval(relations.cells[target], cells, component_rows, exact, scale, share))
+            twin = same.get(target, target)
+            if twin not in solved:
+                solved[twin] = None if twin in exact else _extremes(cells, component_rows, twin, scale)
+            out.append(_interval(relations.cells[target], solved[twin], component_rows, target in exact, scale, share))
     order = {k: i for i, k in enumerate(relations.cells)}
     return tuple(sorted(out, key=lambda i: order[i.cell.key]))
 
 
-def _interval(cell: Cell, cells: list[str], rows: list[_Row], exact: set[str], scale: Fraction, share: Fraction) -> Interval:
+def _aliases(rows: list[_Row]) -> dict[str, str]:
+    """Cells that a published relation makes equal (a = b: a single 财政拨款 and its 总额, a task and its project).
+
+    Equal cells have the same interval: one pair of LPs serves them all.
+    """
+    parent: dict[str, str] = {}
+
+    def find(c: str) -> str:
+        while parent.get(c, c) != c:
+            c = parent[c]
+        return c
+
+    for row in rows:
+        if row.equal and row.rhs == 0 and len(row.coefficients) == 2:
+            (a, u), (b, v) = row.coefficients.items()
+            if u == -v:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    return {c: find(c) for c in parent}
+
+
+def _interval(cell: Cell, ends: tuple[Fraction, Fraction | None] | None, rows: list[_Row], exact: bool, scale: Fraction,
+              share: Fraction) -> Interval:
     value = Fraction(cell.value)
     used = tuple(dict.fromkeys(r.relation for r in rows))
-    if cell.key in exact:
-        return Interval(cell, value, value, True, used, False)
-    ends = _extremes(cells, rows, cell.key, scale)
-    if ends is None:
+    if exact or ends is None:  # determined, or the LP failed: counted as exposed either way
         return Interval(cell, value, value, True, used, False)
     low, high = ends
     margin = _MARGIN * scale
