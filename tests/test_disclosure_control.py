@@ -240,7 +240,7 @@ def test_a_secret_departments_amount_is_not_the_difference_of_another_years_peri
     content = tmp_path / "content"
     secret_dept = _year_dept(2024).replace("部门名称: 测试市委政法委员会", "部门名称: 保密委员会").replace("链接名: ceshi", "链接名: baomi") + "涉密: true\n"
     write_tree(content, {"部门.yml": secret_dept, "p.yml": dump(project("保密项目", "ＢＭ０１", 50000.0, unit="保密委员会"))}, year="2024", dept="baomi")
-    write_tree(content, {"部门.yml": _year_dept(2025), "p.yml": dump(project("转隶项目", "BM01", 70000.0, **{"项目期资金": {"总额": 120000.0}})),
+    write_tree(content, {"部门.yml": _year_dept(2025), "p.yml": dump(project("转隶项目", "BM01", 70000.0, 项目期资金={"总额": 120000.0})),
                          "q.yml": dump(project("其他项目", "QT01", 30000.0))})
     _withhold(tmp_path, content)
     text = every_file_text(tmp_path / "site")
