@@ -269,3 +269,26 @@ def test_the_report_lists_each_withheld_amounts_interval_and_relations(tmp_path:
     assert any("项目支出合计" in r for r in item["所用关系"])
     assert "涉密工程" not in json.dumps(data, ensure_ascii=False)
     assert "0.00 至 3333.33 元" in report_markdown(data)
+
+
+def test_a_secret_projects_task_amount_is_withheld_even_when_it_differs_from_the_project(tmp_path: Path) -> None:
+    dept = DEPARTMENT + "年度主要任务:\n  - 任务名称: 某任务\n    金额: 4321.5\n    项目编码: s-1\n"
+    content = write_tree(tmp_path / "content", {"部门.yml": dept, "a.yml": dump(project("公开项目甲", "A1", 20000.0)),
+                                                "s.yml": dump(project("涉密工程", "S1", 6000.0, 涉密=True)),
+                                                "b.yml": dump(project("公开项目乙", "B1", 9000.0))})
+    _withhold(tmp_path, content)
+    text = every_file_text(tmp_path / "site")
+    assert "4,321.50" not in text and "4321.50" not in text and "4321.5" not in text
+
+
+def test_a_unit_total_does_not_tell_which_project_its_withheld_unit_is(tmp_path: Path) -> None:
+    # 本级 states 合计 3000; its listed project has 1000: the 实施单位不公开 project of 2000 would be 本级's.
+    units = DEPARTMENT.replace("    链接名: bj\n", "    链接名: bj\n    合计: 3000\n")
+    content = write_tree(tmp_path / "content", {"部门.yml": units, "a.yml": dump(project("本级项目", "A1", 1000.0)),
+                                                "h.yml": dump(project("单位保密项目", "H1", 2000.0, 涉密字段=["实施单位"])),
+                                                "b.yml": dump(project("学会项目", "B1", 2000.0, unit="测试市法学会"))})
+    build(paths(tmp_path, content, Disclosure()))
+    site = tmp_path / "site"
+    units_published = {u["name"]: u["total"] for d in departments(site) for u in d["units"]}
+    assert units_published["测试市委政法委员会本级"] is None
+    assert "3,000.00" not in every_file_text(site)

@@ -77,6 +77,10 @@ class Relations:
         terms = tuple((m, Fraction(1)) for m in members) + ((bound, Fraction(-1)),)
         self.relations.append(Relation(key, label, terms, remedy, aggregates, equal=False))
 
+    def tie(self, key: str, label: str, cells: list[str], aggregates: tuple[str, ...]) -> None:
+        """No arithmetic, but published together: when one of `cells` is hidden, so are `aggregates`."""
+        self.relations.append(Relation(key, label, tuple((c, Fraction(0)) for c in cells), DROP, aggregates))
+
     def value(self, key: str) -> Decimal:
         return self.cells[key].value
 
@@ -155,6 +159,8 @@ def _department(out: Relations, dept: Department) -> None:
         # A unit listed twice (public with its 合计, and secret) still states the 合计 of all its projects.
         members = [amount_key(p) for p in dept.projects if (p.unit or dept.name) == unit.name]
         key = out.cell(unit_key(dept, unit.name), f"单位“{unit.name}”的合计", unit.total.yuan, f"{dept.file}: 单位.合计")
+        if any("实施单位" in p.secret_fields for p in dept.projects if (p.unit or dept.name) == unit.name):
+            out.fixed.add(key)  # the 合计 minus the listed projects would tell which project its withheld 实施单位 is
         if unit.total.yuan == sum((out.value(m) for m in members), Decimal(0)):
             out.sum_is(key, f"单位“{unit.name}”的合计（{dept.file}）", key, members, DROP, (key,))
     _tasks(out, dept, dept_cell, total)
@@ -172,6 +178,8 @@ def _tasks(out: Relations, dept: Department, dept_cell: str, total: Decimal) -> 
         if linked is not None and linked.money.total.yuan == task.amount.yuan:
             out.sum_is(f"任务=项目:{key}", f"年度主要任务第{i + 1}项与项目“{linked.code}”的金额相同（{dept.file}）", key,
                        [amount_key(linked)], DROP, (key, amount_key(linked)))
+        elif linked is not None:  # the task of a project whose amount is withheld is withheld with it
+            out.tie(f"任务~项目:{key}", f"年度主要任务第{i + 1}项属于项目“{linked.code}”（{dept.file}）", [key, amount_key(linked)], (key,))
     if keys and sum((out.value(k) for k in keys), Decimal(0)) == total:
         out.sum_is(f"任务合计:{dept.file}", f"年度主要任务金额之和等于项目支出合计（{dept.file}）", dept_cell, keys, PARTNER)
 
