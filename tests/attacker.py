@@ -64,9 +64,10 @@ def departments(site: Path) -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(site.rglob("department.json"))]
 
 
-def attack(site: Path, unlisted: bool = False, tasks_sum: bool = True, secret_group_unit: str = "") -> Attack:
+def attack(site: Path, unlisted: bool = False, tasks_sum: bool | set[str] = True, secret_group_unit: str = "") -> Attack:
     """The attacker's equations from the published department.json files.
 
+    tasks_sum: the 年度主要任务 amounts add up to the department total (True: everywhere; or the department paths where they do).
     unlisted: secret projects may be left out of the lists (secret_label hidden): a slack per department.
     secret_group_unit: the attacker guesses that this unit's 合计 also covers the 涉密单位 group (a unit listed twice).
     """
@@ -101,7 +102,7 @@ def attack(site: Path, unlisted: bool = False, tasks_sum: bool = True, secret_gr
                 continue
             members = list(unit["projects"]) + (group if unit["name"] == secret_group_unit else [])
             out.equal({f"amt:{p}": 1.0 for p in members if p not in amounts}, _yuan(unit["total"]) - sum(amounts[p] for p in members if p in amounts))  # type: ignore[operator]
-        _tasks(out, dept, amounts, tasks_sum)
+        _tasks(out, dept, amounts, tasks_sum if isinstance(tasks_sum, bool) else dept["path"] in tasks_sum)
     _periods(out, by_code)
     return out
 

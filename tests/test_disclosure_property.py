@@ -28,6 +28,7 @@ def _department(year: int, totals: dict[str, int], twice: bool, tasks: list[tupl
         lines.append(f"  - 单位名称: {name}")
         if name in totals:
             lines.append(f"    合计: {totals[name]}")
+    lines += ["  - 单位名称: 保密中心", "    涉密: true"]
     if twice:
         lines += ["  - 单位名称: 法学会", "    涉密: true"]
     if tasks:
@@ -38,7 +39,7 @@ def _department(year: int, totals: dict[str, int], twice: bool, tasks: list[tupl
 
 
 @st.composite
-def sites(draw: st.DrawFn) -> tuple[dict[int, dict[str, str]], dict[tuple[int, str], int], Disclosure, bool]:
+def sites(draw: st.DrawFn) -> tuple[dict[int, dict[str, str]], dict[tuple[int, str], int], Disclosure, bool, set[str]]:
     years = draw(st.integers(2, 3))
     codes = [f"C{i}" for i in range(draw(st.integers(2, 6)))]
     twice = draw(st.booleans())
@@ -46,10 +47,13 @@ def sites(draw: st.DrawFn) -> tuple[dict[int, dict[str, str]], dict[tuple[int, s
     trees: dict[int, dict[str, str]] = {}
     plan = {c: draw(st.booleans()) for c in codes}  # this code states 项目期资金 over the whole site
     rows = {}
+    summing: set[str] = set()  # departments whose task amounts add up to the total
     for year in range(2023, 2023 + years):
         present = [c for c in codes if draw(st.booleans()) or c == codes[0]]
         for code in present:
-            rows[(year, code)] = (draw(st.integers(1, 500_000)), draw(st.sampled_from(UNITS)), draw(st.integers(0, 4)) == 0)
+            # With 法学会 listed twice its secret projects form the 涉密单位 group the attacker matches to its 合计.
+            units = UNITS if twice else UNITS + ("保密中心",)
+            rows[(year, code)] = (draw(st.integers(1, 500_000)), draw(st.sampled_from(units)), draw(st.integers(0, 4)) == 0)
     for (year, code), (amount, _, _) in rows.items():
         amounts[(year, code)] = amount
     for year in range(2023, 2023 + years):
@@ -73,17 +77,20 @@ def sites(draw: st.DrawFn) -> tuple[dict[int, dict[str, str]], dict[tuple[int, s
                 totals[name] = sum(a for (y, c), (a, u, _) in rows.items() if y == year and u == name)
         if tasks and sum(a for _, a in tasks) != sum(a for (y, _), (a, _, _) in rows.items() if y == year):
             tasks = tasks if draw(st.booleans()) else []
+        if tasks and sum(a for _, a in tasks) == sum(a for (y, _), (a, _, _) in rows.items() if y == year):
+            summing.add(f"{year}/ceshi/")
         files["部门.yml"] = _department(year, totals, twice, tasks)
         trees[year] = files
     rules = Disclosure(secret_amounts="withhold", subtraction=draw(st.sampled_from(["combine", "suppress"])), partners=draw(st.integers(1, 2)))
-    return trees, amounts, rules, twice
+    return trees, amounts, rules, twice, summing
 
 
 @settings(max_examples=EXAMPLES, deadline=None, phases=PHASES, derandomize=not os.environ.get("GONGKAI_PROPERTY_RANDOM"), database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(sites())
-def test_every_withheld_amount_keeps_its_protection_interval(example: tuple[dict[int, dict[str, str]], dict[tuple[int, str], int], Disclosure, bool]) -> None:
-    trees, amounts, rules, twice = example
+def test_every_withheld_amount_keeps_its_protection_interval(
+        example: tuple[dict[int, dict[str, str]], dict[tuple[int, str], int], Disclosure, bool, set[str]]) -> None:
+    trees, amounts, rules, twice, summing = example
     with tempfile.TemporaryDirectory(prefix="gongkai-amounts-") as tmp:
         root = Path(tmp)
         for year, files in trees.items():
@@ -100,4 +107,4 @@ def test_every_withheld_amount_keeps_its_protection_interval(example: tuple[dict
             for p in dept["projects"]:
                 if p["money"]["total"] is None and p["secret"]:
                     secrets[f"amt:{p['path']}"] = float(amounts[(dept["year"], p["code"])])
-        assert_protected(root / "site", secrets, secret_group_unit="法学会" if twice else "")
+        assert_protected(root / "site", secrets, secret_group_unit="法学会" if twice else "", tasks_sum=summing)

@@ -175,6 +175,8 @@ def _tasks(out: Relations, dept: Department, dept_cell: str, total: Decimal) -> 
         key = out.cell(task_key(dept, i), f"年度主要任务第{i + 1}项的金额", task.amount.yuan, f"{dept.file}: 年度主要任务[{i + 1}].金额")
         keys.append(key)
         linked = by_code.get(code_key(task.code)) if task.code else None
+        if linked is not None and amount_key(linked) in out.primary:
+            out.primary.add(key)  # a withheld project's task: its amount is withheld by the same rule, in every mode
         if linked is not None and linked.money.total.yuan == task.amount.yuan:
             out.sum_is(f"任务=项目:{key}", f"年度主要任务第{i + 1}项与项目“{linked.code}”的金额相同（{dept.file}）", key,
                        [amount_key(linked)], DROP, (key, amount_key(linked)))
