@@ -45,6 +45,8 @@ def test_fail_mode_stops_the_build_naming_the_total(tmp_path: Path) -> None:
     assert "项目支出合计" in result.stderr and "单位“测试市委政法委员会本级”的合计" in result.stderr
     assert "S1" in result.stderr and "涉密工程" not in result.stderr
     assert "secret_amounts" not in result.stderr  # never advises publishing the amount
+    # The withheld amount and the published numbers that expose it, by file and line.
+    assert re.search(r"s\.yml:\d+:\d+", result.stderr) and re.search(r"部门\.yml:\d+（单位\.合计）", result.stderr)
     assert not (tmp_path / "site").exists()
 
 

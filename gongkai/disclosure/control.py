@@ -131,6 +131,7 @@ class _Row:
     coefficients: dict[str, Fraction]  # over hidden cells
     rhs: Fraction
     equal: bool
+    published: bool  # some of its cells are published (else it only ties hidden cells to each other)
 
 
 def _rows(relations: Relations, hidden_cells: set[str]) -> list[_Row]:
@@ -138,6 +139,7 @@ def _rows(relations: Relations, hidden_cells: set[str]) -> list[_Row]:
     for relation in relations.relations:
         coefficients: dict[str, Fraction] = {}
         rhs = Fraction(0)
+        published = False
         for key, coefficient in relation.terms:
             if not coefficient:
                 continue
@@ -145,9 +147,10 @@ def _rows(relations: Relations, hidden_cells: set[str]) -> list[_Row]:
                 coefficients[key] = coefficients.get(key, Fraction(0)) + coefficient
             else:
                 rhs -= coefficient * Fraction(relations.cells[key].value)
+                published = True
         coefficients = {k: v for k, v in coefficients.items() if v}
         if coefficients:
-            rows.append(_Row(relation, coefficients, rhs, relation.equal))
+            rows.append(_Row(relation, coefficients, rhs, relation.equal, published))
     return rows
 
 
@@ -280,7 +283,7 @@ def _aliases(rows: list[_Row]) -> dict[str, str]:
 def _interval(cell: Cell, ends: tuple[Fraction, Fraction | None] | None, rows: list[_Row], exact: bool, scale: Fraction,
               share: Fraction) -> Interval:
     value = Fraction(cell.value)
-    used = tuple(dict.fromkeys(r.relation for r in rows))
+    used = tuple(dict.fromkeys(r.relation for r in rows if r.published)) or tuple(dict.fromkeys(r.relation for r in rows))
     if exact or ends is None:  # determined, or the LP failed: counted as exposed either way
         return Interval(cell, value, value, True, used, False)
     low, high = ends

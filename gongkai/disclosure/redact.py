@@ -12,6 +12,7 @@ further amounts may be published when secret amounts are withheld.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -350,7 +351,11 @@ def code_warnings(public: PublicSite, withheld: list[Withheld]) -> list[Problem]
 
 # ---- entry points -----------------------------------------------------------------------------
 
-def redact_site(site: Site, rules: Disclosure, register: Register | None = None) -> Redaction:
+# Where a YAML path of a content file stands: (file, keys) → (line, column); (0, 0) when unknown.
+Locate = Callable[[str, tuple[str | int, ...]], tuple[int, int]]
+
+
+def redact_site(site: Site, rules: Disclosure, register: Register | None = None, locate: Locate | None = None) -> Redaction:
     """The public site for the given disclosure rules, with what stays internal beside it.
 
     Raises ContentError (E033) when `disclosure.subtraction` is fail and a published total
@@ -362,7 +367,7 @@ def redact_site(site: Site, rules: Disclosure, register: Register | None = None)
     site = apply_register(site, register)
     relations = _relations(site, out)
     out.plan = _amount_plan(relations, site, rules)
-    _plan_problems(out.plan, rules, out)
+    _plan_problems(out.plan, relations, rules, out, locate or (lambda file, at: (0, 0)))
     departments = tuple(d for d in (_department(dept, rules, out) for dept in site.departments) if d is not None)
     if out.problems:
         raise ContentError(out.problems)
@@ -398,12 +403,35 @@ _CHOICES = ("可选：删去暴露金额的合计（单位“合计”可以省�
             "把相关项目一并设为涉密；或与保密部门商定公开方式。")
 
 
-def _plan_problems(plan: dc.Plan, rules: Disclosure, out: _Collector) -> None:
+def _plan_problems(plan: dc.Plan, relations: rel.Relations, rules: Disclosure, out: _Collector, locate: Locate) -> None:
+    said: set[tuple[object, ...]] = set()
     for exposure in plan.exposures:
+        same = (exposure.low, exposure.high, exposure.relations)  # a 财政拨款 equal to its 总额, a task equal to its project: said once
+        if same in said:
+            continue
+        said.add(same)
         file = exposure.cell.source.split(": ")[0]
+        line, column = locate(file, exposure.cell.at) if exposure.cell.at else (0, 0)
         if rules.subtraction == "fail":
             hint = "在 site_config.yml 中把 disclosure.subtraction 设为 combine 或 suppress（按文件顺序自动合并或隐藏相关金额）。" + _CHOICES
             detail = exposure.describe()
         else:
             hint, detail = _CHOICES, exposure.describe() + "，按规则合并或隐藏其他金额后仍无法保护"
-        out.problems.append(Problem("E033", file, 0, 0, detail, None, hint))
+        published = _published_places(exposure, relations, plan, locate)
+        if published:
+            detail += "。公开的相关数字：" + "、".join(published)
+        out.problems.append(Problem("E033", file, line, column, detail, None, hint))
+
+
+def _published_places(exposure: dc.Interval, relations: rel.Relations, plan: dc.Plan, locate: Locate) -> list[str]:
+    """file:line of each published amount in the relations that reach the exposed one."""
+    places = []
+    for relation in exposure.relations:
+        for key in relation.cells:
+            cell = relations.cells[key]
+            if cell.block in plan.hidden:
+                continue
+            file = cell.source.split(": ")[0]
+            line, _ = locate(file, cell.at) if cell.at else (0, 0)
+            places.append(f"{file}:{line}（{cell.source.split(': ')[-1]}）" if line else cell.source)
+    return list(dict.fromkeys(places))[:12]

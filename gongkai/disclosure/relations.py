@@ -35,6 +35,7 @@ class Cell:
     value: Decimal  # in 元
     source: str  # file and field
     block: str  # cells of one block are published or hidden together
+    at: tuple[str | int, ...] = ()  # its place in the file's YAML (keys and list indexes), for file:line
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ class Relations:
     fixed: set[str] = field(default_factory=set)  # blocks never published, but not protected (shown elsewhere)
     kept: set[str] = field(default_factory=set)  # blocks that are always published (a department's total)
 
-    def cell(self, key: str, label: str, value: Decimal, source: str, block: str | None = None) -> str:
-        self.cells[key] = Cell(key, label, value, source, block or key)
+    def cell(self, key: str, label: str, value: Decimal, source: str, block: str | None = None,
+             at: tuple[str | int, ...] = ()) -> str:
+        self.cells[key] = Cell(key, label, value, source, block or key, at)
         return key
 
     def sum_is(self, key: str, label: str, total: str, members: list[str], remedy: str = KEEP,
@@ -115,13 +117,14 @@ def combined_key(dept: Department) -> str:
     return f"涉密项目合计:{dept.file}"
 
 
-def _money(out: Relations, block: str, label: str, money: Money, source: str) -> str:
+def _money(out: Relations, block: str, label: str, money: Money, file: str, field: str) -> str:
     """A 资金 record: its 总额 and the sources that add up to it, one block."""
-    total = out.cell(block, label, money.total.yuan, f"{source}.总额", block)
+    source = f"{file}: {field}"
+    total = out.cell(block, label, money.total.yuan, f"{source}.总额", block, (field, "总额"))
     parts = [(name, amount) for name, amount in (("财政拨款", money.fiscal), ("财政专户拨款", money.special), ("其他资金", money.other))
              if amount is not None]
     if parts and sum((a.yuan for _, a in parts), Decimal(0)) == money.total.yuan:
-        keys = [out.cell(f"{block}.{name}", f"{label}的{name}", a.yuan, f"{source}.{name}", block) for name, a in parts]
+        keys = [out.cell(f"{block}.{name}", f"{label}的{name}", a.yuan, f"{source}.{name}", block, (field, name)) for name, a in parts]
         out.sum_is(f"来源:{block}", f"{source} 总额 = 各资金来源之和", total, keys)
     return total
 
@@ -132,9 +135,9 @@ def site_relations(site: Site, secret: set[str], withheld: set[str]) -> Relation
     for dept in site.departments:
         for project in dept.projects:
             label = project.code or project.file if project.file in secret or "项目名称" in project.secret_fields else project.name
-            _money(out, amount_key(project), f"“{label}”的资金", project.money, f"{project.file}: 资金")
+            _money(out, amount_key(project), f"“{label}”的资金", project.money, project.file, "资金")
             if project.period_money is not None:
-                _money(out, period_key(project), f"“{label}”的项目期资金", project.period_money, f"{project.file}: 项目期资金")
+                _money(out, period_key(project), f"“{label}”的项目期资金", project.period_money, project.file, "项目期资金")
             if dept.secret or project.file in withheld:
                 out.primary.update({amount_key(project), period_key(project)})
             elif project.file in secret or "项目期资金" in project.secret_fields:
@@ -153,12 +156,12 @@ def _department(out: Relations, dept: Department) -> None:
     out.kept.add(dept_cell)
     members = [amount_key(p) for p in sorted(dept.projects, key=lambda p: p.file)]
     out.sum_is(dept_cell, f"部门“{dept.name}”的项目支出合计（{dept.file}）", dept_cell, members, PARTNER)
-    for unit in dept.units:
+    for index, unit in enumerate(dept.units):
         if unit.total is None or unit.secret:
             continue
         # A unit listed twice (public with its 合计, and secret) still states the 合计 of all its projects.
         members = [amount_key(p) for p in dept.projects if (p.unit or dept.name) == unit.name]
-        key = out.cell(unit_key(dept, unit.name), f"单位“{unit.name}”的合计", unit.total.yuan, f"{dept.file}: 单位.合计")
+        key = out.cell(unit_key(dept, unit.name), f"单位“{unit.name}”的合计", unit.total.yuan, f"{dept.file}: 单位.合计", at=("单位", index, "合计"))
         if any("实施单位" in p.secret_fields for p in dept.projects if (p.unit or dept.name) == unit.name):
             out.fixed.add(key)  # the 合计 minus the listed projects would tell which project its withheld 实施单位 is
         if unit.total.yuan == sum((out.value(m) for m in members), Decimal(0)):
@@ -172,7 +175,8 @@ def _tasks(out: Relations, dept: Department, dept_cell: str, total: Decimal) -> 
     for i, task in enumerate(dept.tasks):
         if task.amount is None:
             continue
-        key = out.cell(task_key(dept, i), f"年度主要任务第{i + 1}项的金额", task.amount.yuan, f"{dept.file}: 年度主要任务[{i + 1}].金额")
+        key = out.cell(task_key(dept, i), f"年度主要任务第{i + 1}项的金额", task.amount.yuan, f"{dept.file}: 年度主要任务[{i + 1}].金额",
+                       at=("年度主要任务", i, "金额"))
         keys.append(key)
         linked = by_code.get(code_key(task.code)) if task.code else None
         if linked is not None and amount_key(linked) in out.primary:
