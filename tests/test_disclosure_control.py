@@ -294,3 +294,17 @@ def test_a_unit_total_does_not_tell_which_project_its_withheld_unit_is(tmp_path:
     units_published = {u["name"]: u["total"] for d in departments(site) for u in d["units"]}
     assert units_published["测试市委政法委员会本级"] is None
     assert "3,000.00" not in every_file_text(site)
+
+
+def test_a_published_text_that_writes_out_a_hidden_amount_stops_the_build(tmp_path: Path) -> None:
+    # The combined partner (the file after s.yml) states its own amount in a 成本指标: hiding the number would not hide the pair.
+    indicator = {"年度目标": {"目标": "完成测试任务。", "指标": [
+        {"一级指标": "成本指标", "二级指标": "经济成本指标", "三级指标": "项目成本", "指标值": "≤0.901234万元"}]}}
+    content = write_tree(tmp_path / "content", {"部门.yml": DEPARTMENT, "a.yml": dump(project("公开项目甲", "A1", 2098.77)),
+                                                "s.yml": dump(project("涉密工程", "S1", 1234.56, 涉密=True)),
+                                                "t.yml": dump(project("公开项目乙", "T1", 9012.34, **indicator))})
+    with pytest.raises(ContentError) as caught:
+        _withhold(tmp_path, content)
+    message = str(caught.value)
+    assert "E033" in message and "t.yml: 资金.总额" in message and "secret_amounts" not in message
+    assert not (tmp_path / "site").exists()

@@ -17,6 +17,7 @@ that the result protects every withheld amount; when it does not, the build stop
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -295,3 +296,34 @@ def _interval(cell: Cell, ends: tuple[Fraction, Fraction | None] | None, rows: l
 def protect(relations: Relations, mode: str, partners: int = 1, protection: int = PROTECTION) -> Plan:
     hidden, secondary = choose(relations, mode, partners)
     return Plan(hidden, secondary, intervals(relations, hidden, protection), mode)
+
+
+# ---- amounts written out in published text ---------------------------------------------------------
+
+_MIN_SIGNIFICANT = 5  # shorter numbers (5000, 70) occur in texts by chance; these do not
+
+
+def _forms(value: Decimal) -> set[str]:
+    """How a text may write an amount of `value` 元: 1234.56, 1,234.56, 1234.5600, 0.123456 (万元)."""
+    forms = {f"{value.normalize():f}", yuan_text(value), yuan_text(value, grouped=True), f"{(value / 10000).normalize():f}"}
+    return {f for f in forms if len("".join(ch for ch in f if ch.isdigit()).strip("0")) >= _MIN_SIGNIFICANT}
+
+
+def stated_in_text(texts: list[tuple[str, str]], relations: Relations, hidden: frozenset[str]) -> list[tuple[str, Cell]]:
+    """(where, cell) for each published text that writes out a hidden amount: a 成本指标 value, a goal's sentence.
+
+    Hiding the number is of no use when a text states it; such a text is a relation too.
+    """
+    wanted: dict[str, Cell] = {}
+    for cell in relations.cells.values():
+        if cell.block in hidden and cell.value > 0:
+            for form in _forms(cell.value):
+                wanted.setdefault(form, cell)
+    if not wanted:
+        return []
+    pattern = re.compile(r"(?<![\d.,])(" + "|".join(re.escape(f) for f in sorted(wanted, key=len, reverse=True)) + r")(?![\d]|[.,]\d)")
+    found = []
+    for where, text in texts:
+        for match in pattern.finditer(text):
+            found.append((where, wanted[match.group(1)]))
+    return found

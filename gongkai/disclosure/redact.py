@@ -12,6 +12,7 @@ further amounts may be published when secret amounts are withheld.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -369,6 +370,7 @@ def redact_site(site: Site, rules: Disclosure, register: Register | None = None,
     out.plan = _amount_plan(relations, site, rules)
     _plan_problems(out.plan, relations, rules, out, locate or (lambda file, at: (0, 0)))
     departments = tuple(d for d in (_department(dept, rules, out) for dept in site.departments) if d is not None)
+    _amounts_in_text(departments, relations, out)
     if out.problems:
         raise ContentError(out.problems)
     public = PublicSite(departments=departments, withheld=tuple(out.withheld))
@@ -401,6 +403,29 @@ def _amount_plan(relations: rel.Relations, site: Site, rules: Disclosure) -> dc.
 _CHOICES = ("可选：删去暴露金额的合计（单位“合计”可以省略，年度主要任务可以不写金额，项目期资金可以不填）；"
             "在 site_config.yml 中把 disclosure.partners 调大，让每个不公开的金额与更多项目合并列示；"
             "把相关项目一并设为涉密；或与保密部门商定公开方式。")
+
+
+def _texts(value: object, where: str, out: list[tuple[str, str]]) -> None:
+    """Every string of the public model, with where it is published."""
+    if isinstance(value, str):
+        out.append((where, value))
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            _texts(item, where, out)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        path = getattr(value, "path", None)
+        here = path if isinstance(path, str) else where
+        for f in dataclasses.fields(value):
+            _texts(getattr(value, f.name), f"{here} {f.name}" if f.name not in ("projects", "units", "goals", "indicators", "tasks") else here, out)
+
+
+def _amounts_in_text(departments: tuple[PublicDepartment, ...], relations: rel.Relations, out: _Collector) -> None:
+    texts: list[tuple[str, str]] = []
+    _texts(departments, "", texts)
+    for where, cell in dict.fromkeys(dc.stated_in_text(texts, relations, out.plan.hidden)):
+        out.problems.append(Problem("E033", cell.source.split(": ")[0], 0, 0,
+                                    f"公开的文字（页面 {where.strip()}）写出了不公开的金额（{cell.source}）", None,
+                                    "改写这段公开文字，不写出该金额（例如成本指标写成比例或不含金额）；或把该项目一并设为涉密。"))
 
 
 def _plan_problems(plan: dc.Plan, relations: rel.Relations, rules: Disclosure, out: _Collector, locate: Locate) -> None:
