@@ -301,6 +301,7 @@ def protect(relations: Relations, mode: str, partners: int = 1, protection: int 
 # ---- amounts written out in published text ---------------------------------------------------------
 
 _MIN_SIGNIFICANT = 5  # shorter numbers (5000, 70) occur in texts by chance; these do not
+_NUMBER = re.compile(r"(?<![\d.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\d)")  # every number a text writes, whole
 
 
 def _forms(value: Decimal) -> set[str]:
@@ -321,9 +322,10 @@ def stated_in_text(texts: list[tuple[str, str]], relations: Relations, hidden: f
                 wanted.setdefault(form, cell)
     if not wanted:
         return []
-    pattern = re.compile(r"(?<![\d.,])(" + "|".join(re.escape(f) for f in sorted(wanted, key=len, reverse=True)) + r")(?![\d]|[.,]\d)")
     found = []
     for where, text in texts:
-        for match in pattern.finditer(text):
-            found.append((where, wanted[match.group(1)]))
+        for match in _NUMBER.finditer(text):
+            cell = wanted.get(match.group(0))
+            if cell is not None:
+                found.append((where, cell))
     return found
