@@ -33,6 +33,9 @@ SITE_OPTIONS: tuple[Option, ...] = (
     Option("publication_date", "", "发布日期（如 2025-02-01），显示在“引用本页”中；留空则不显示。"),
     Option("search", True, "是否生成站内搜索（Pagefind 索引）。"),
     Option("quality_badge", False, "是否在公开页面显示“可量化指标占比”标记。"),
+    Option("contact", "", "联系方式（如 联系电话：0315-6112345），显示在每页页脚；留空则不显示。"),
+    Option("icp", "", "ICP 备案号（如 冀ICP备12345678号），显示在每页页脚；留空则不显示。"),
+    Option("site_code", "", "政府网站标识码（如 1302290001），显示在每页页脚；留空则不显示。"),
 )
 
 DISCLOSURE_OPTIONS: tuple[Option, ...] = (
@@ -46,6 +49,10 @@ DISCLOSURE_OPTIONS: tuple[Option, ...] = (
 )
 
 _INT_RANGES = {"protection": (1, 100), "partners": (1, 20)}
+
+
+# Text options that are often all digits, and may be written without quotes.
+_DIGIT_TEXT = ("publication_date", "site_code")
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,9 @@ class Config:
     publication_date: str = ""
     search: bool = True
     quality_badge: bool = False
+    contact: str = ""
+    icp: str = ""
+    site_code: str = ""
     disclosure: Disclosure = field(default_factory=Disclosure)
 
 
@@ -86,7 +96,7 @@ def _check_options(options: tuple[Option, ...], data: dict[str, Any], doc: Docum
         expected = type(option.default)
         if expected is bool and not isinstance(value, bool):
             problems.append(Problem("C001", doc.display, *where, f"“{key}”应为 true 或 false", str(value)))
-        elif expected is str and (not isinstance(value, str) or isinstance(value, YamlNumber) and key != "publication_date"):
+        elif expected is str and (not isinstance(value, str) or isinstance(value, YamlNumber) and key not in _DIGIT_TEXT):
             problems.append(Problem("C001", doc.display, *where, f"“{key}”应为文字", str(value)))
         elif expected is int and not _whole_in_range(key, value):
             low, high = _INT_RANGES.get(key, (0, 10**9))
