@@ -301,7 +301,8 @@ def protect(relations: Relations, mode: str, partners: int = 1, protection: int 
 # ---- amounts written out in published text ---------------------------------------------------------
 
 _MIN_SIGNIFICANT = 5  # shorter numbers (5000, 70) occur in texts by chance; these do not
-_NUMBER = re.compile(r"(?<![\d.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\d)")  # every number a text writes, whole
+# Every number of at least five characters a text writes, whole (shorter ones cannot be a form).
+_NUMBER = re.compile(r"(?<![\d.,])(?=[\d.,]{5})\d+(?:,\d{3})*(?:\.\d+)?(?!\d)")
 
 
 def _forms(value: Decimal) -> set[str]:

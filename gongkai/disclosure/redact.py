@@ -12,7 +12,6 @@ further amounts may be published when secret amounts are withheld.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -405,24 +404,40 @@ _CHOICES = ("可选：删去暴露金额的合计（单位“合计”可以省�
             "把相关项目一并设为涉密；或与保密部门商定公开方式。")
 
 
-def _texts(value: object, where: str, out: list[tuple[str, str]]) -> None:
-    """Every string of the public model, with where it is published."""
-    if isinstance(value, str):
-        out.append((where, value))
-    elif isinstance(value, (tuple, list)):
-        for item in value:
-            _texts(item, where, out)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        path = getattr(value, "path", None)
-        here = path if isinstance(path, str) else where
-        for f in dataclasses.fields(value):
-            _texts(getattr(value, f.name), f"{here} {f.name}" if f.name not in ("projects", "units", "goals", "indicators", "tasks") else here, out)
+def _strings(value: object, out: list[str]) -> None:
+    """Every string inside a public value (its dataclass fields, tuples and lists), in order."""
+    kind = type(value)
+    if kind is str:
+        out.append(value)  # type: ignore[arg-type]
+    elif kind is tuple or kind is list:
+        for item in value:  # type: ignore[attr-defined]
+            _strings(item, out)
+    elif hasattr(value, "__dataclass_fields__"):
+        for item in vars(value).values():
+            _strings(item, out)
+
+
+def _page_texts(departments: tuple[PublicDepartment, ...]) -> list[tuple[str, str]]:
+    """(page path, its texts joined) for each department page (without its projects) and project page."""
+    pages = []
+    for dept in departments:
+        own: list[str] = []
+        for name, item in vars(dept).items():
+            if name != "projects" and name != "units":
+                _strings(item, own)
+        pages.append((dept.path, "\n".join(own)))
+        for project in dept.projects:
+            texts: list[str] = []
+            _strings(project, texts)
+            pages.append((project.path, "\n".join(texts)))
+    return pages
 
 
 def _amounts_in_text(departments: tuple[PublicDepartment, ...], relations: rel.Relations, out: _Collector) -> None:
-    texts: list[tuple[str, str]] = []
-    _texts(departments, "", texts)
-    for where, cell in dict.fromkeys(dc.stated_in_text(texts, relations, out.plan.hidden)):
+    protected = frozenset(relations.primary) | frozenset(out.plan.secondary)  # not `fixed`: shown elsewhere anyway
+    if not protected:
+        return
+    for where, cell in dict.fromkeys(dc.stated_in_text(_page_texts(departments), relations, protected)):
         out.problems.append(Problem("E033", cell.source.split(": ")[0], 0, 0,
                                     f"公开的文字（页面 {where.strip()}）写出了不公开的金额（{cell.source}）", None,
                                     "改写这段公开文字，不写出该金额（例如成本指标写成比例或不含金额）；或把该项目一并设为涉密。"))
