@@ -326,7 +326,7 @@ def stated_in_text(texts: list[tuple[str, str]], relations: Relations, hidden: f
     found = []
     for where, text in texts:
         for match in _NUMBER.finditer(text):
-            cell = wanted.get(match.group(0))
-            if cell is not None:
-                found.append((where, cell))
+            stated = wanted.get(match.group(0))
+            if stated is not None:
+                found.append((where, stated))
     return found
