@@ -1,6 +1,7 @@
 """The attacker of withheld amounts, written independently of gongkai.disclosure.control.
 
-It reads only what a built site publishes (every department.json under the output folder),
+It reads only what a built site publishes (every department.json under the output folder, and
+every output file's text for the amount written out),
 writes down the arithmetic a careful reader knows (department and unit totals, the combined
 line, 资金 sources, task amounts, 项目期资金 over the years of the same project code), and
 solves its own linear programs with SciPy for the smallest and largest value a withheld
@@ -10,12 +11,15 @@ amount can take.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import linprog  # type: ignore[import-untyped]
+
+from test_redact_kit import output_texts
 
 CAP = 1e12
 
@@ -147,8 +151,20 @@ def _periods(out: Attack, by_code: dict[str, list[dict]]) -> None:
             out.equal(terms, _yuan(period["total"]) - known)  # type: ignore[operator]
 
 
+def written_anywhere(site: Path, value: float) -> list[str]:
+    """Files whose text (HTML, CSV, JSON, XLSX, feeds, search index) writes `value` 元 out as a whole number."""
+    forms = {f"{value:.2f}", f"{value:,.2f}"}
+    if len(f"{value:.2f}".replace(".", "").strip("0")) < 5:
+        return []  # short numbers occur by chance
+    pattern = re.compile(r"(?<![\d.,])(" + "|".join(re.escape(f) for f in forms) + r")(?!\d)")
+    return [label for label, text in output_texts(site) if pattern.search(text)]
+
+
 def assert_protected(site: Path, secrets: dict[str, float], protection: float = 0.10, **options: object) -> dict[str, tuple[float, float]]:
-    """Every withheld amount (variable name → true value) keeps ±protection under the attacker's LP."""
+    """Every withheld amount (variable name → true value) keeps ±protection under the attacker's LP,
+    and no output file writes it out."""
+    for name, value in secrets.items():
+        assert written_anywhere(site, value) == [], (name, value)
     attacker = attack(site, **options)  # type: ignore[arg-type]
     found = {}
     for name, value in secrets.items():

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from attacker import assert_protected, attack, departments
+from attacker import assert_protected, attack, departments, written_anywhere
 from conftest import ROOT, run_cli
 from test_redact_kit import DEPARTMENT, dump, every_file_text, paths, project, write_tree
 from gongkai.errors import ContentError
@@ -221,6 +221,7 @@ def test_the_independent_attacker_does_recover_an_unprotected_amount(tmp_path: P
     # from department.json and it is recovered exactly from the department total.
     content = subtraction_tree(tmp_path / "content")
     build(paths(tmp_path, content, Disclosure(secret_amounts="show")))
+    assert any(f.endswith(".html") for f in written_anywhere(tmp_path / "site", 1234.56))  # the reader finds a shown amount
     dept_json = tmp_path / "site" / "2025" / "ceshi" / "department.json"
     data = json.loads(dept_json.read_text(encoding="utf-8"))
     for p in data["projects"]:
