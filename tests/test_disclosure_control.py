@@ -293,7 +293,7 @@ def test_a_unit_total_does_not_tell_which_project_its_withheld_unit_is(tmp_path:
 
 def test_a_published_text_that_writes_out_a_hidden_amount_stops_the_build(tmp_path: Path) -> None:
     # The combined partner (the file after s.yml) states its own amount in a 成本指标: hiding the number would not hide the pair.
-    indicator = {"年度目标": {"目标": "完成测试任务。", "指标": [
+    indicator: Any = {"年度目标": {"目标": "完成测试任务。", "指标": [
         {"一级指标": "成本指标", "二级指标": "经济成本指标", "三级指标": "项目成本", "指标值": "≤0.901234万元"}]}}
     content = write_tree(tmp_path / "content", {"部门.yml": DEPARTMENT, "a.yml": dump(project("公开项目甲", "A1", 2098.77)),
                                                 "s.yml": dump(project("涉密工程", "S1", 1234.56, 涉密=True)),
