@@ -68,11 +68,13 @@ def departments(site: Path) -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(site.rglob("department.json"))]
 
 
-def attack(site: Path, unlisted: bool = False, tasks_sum: bool | set[str] = True, secret_group_unit: str = "") -> Attack:
+def attack(site: Path, unlisted: bool = False, tasks_sum: bool | set[str] = True, secret_group_unit: str = "",
+           missing: dict[str, str] | None = None) -> Attack:
     """The attacker's equations from the published department.json files.
 
     tasks_sum: the 年度主要任务 amounts add up to the department total (True: everywhere; or the department paths where they do).
     unlisted: secret projects may be left out of the lists (secret_label hidden): a slack per department.
+    missing: code → variable for the amount of a year the site does not list (a secret department's year).
     secret_group_unit: the attacker guesses that this unit's 合计 also covers the 涉密单位 group (a unit listed twice).
     """
     out = Attack()
@@ -107,7 +109,7 @@ def attack(site: Path, unlisted: bool = False, tasks_sum: bool | set[str] = True
             members = list(unit["projects"]) + (group if unit["name"] == secret_group_unit else [])
             out.equal({f"amt:{p}": 1.0 for p in members if p not in amounts}, _yuan(unit["total"]) - sum(amounts[p] for p in members if p in amounts))  # type: ignore[operator]
         _tasks(out, dept, amounts, tasks_sum if isinstance(tasks_sum, bool) else dept["path"] in tasks_sum)
-    _periods(out, by_code)
+    _periods(out, by_code, {_fold(c): v for c, v in (missing or {}).items()})
     return out
 
 
@@ -131,16 +133,16 @@ def _tasks(out: Attack, dept: dict, amounts: dict[str, float], tasks_sum: bool) 
         out.equal(terms, _yuan(dept["total"]) - known)  # type: ignore[operator]
 
 
-def _periods(out: Attack, by_code: dict[str, list[dict]]) -> None:
-    """项目期资金 = the same code's amounts over the years (the attacker guesses the site has them all)."""
-    for records in by_code.values():
+def _periods(out: Attack, by_code: dict[str, list[dict]], missing: dict[str, str]) -> None:
+    """项目期资金 = the same code's amounts over the years (those listed, and any `missing` year)."""
+    for code, records in by_code.items():
         if len({r["year"] for r in records}) != len(records):
             continue
         for record in records:
             period = record["period_money"]
             if period is None or _yuan(period["total"]) is None:
                 continue
-            terms: dict[str, float] = {}
+            terms: dict[str, float] = {out.var(missing[code]): 1.0} if code in missing else {}
             known = 0.0
             for other in records:
                 value = _yuan(other["money"]["total"])
