@@ -293,11 +293,6 @@ def _interval(cell: Cell, ends: tuple[Fraction, Fraction | None] | None, rows: l
     return Interval(cell, low, high, False, used, not narrow)
 
 
-def protect(relations: Relations, mode: str, partners: int = 1, protection: int = PROTECTION) -> Plan:
-    hidden, secondary = choose(relations, mode, partners)
-    return Plan(hidden, secondary, intervals(relations, hidden, protection), mode)
-
-
 # ---- amounts written out in published text ---------------------------------------------------------
 
 _MIN_SIGNIFICANT = 5  # shorter numbers (5000, 70) occur in texts by chance; these do not
