@@ -6,8 +6,9 @@ secret with the configured wording, and lists every withheld string for the leak
 Levels, widest first: a department (`涉密: true` in 部门.yml: nothing of it is published), a
 unit (its projects become secret projects, its name is withheld), a project (`涉密: true`,
 or its code in the secret register), a field (`涉密字段: [立项依据, …]`), an indicator row
-(`涉密: true` on the row). After that, `disclosure_control` decides which totals and
-further amounts may be published when secret amounts are withheld.
+(`涉密: true` on the row). Before any department is built, the site's amount relations
+(relations.py) and the attacker's LPs (control.py) decide, once for the whole site, which
+totals and further amounts may be published when amounts are withheld.
 """
 
 from __future__ import annotations
