@@ -45,7 +45,7 @@ DISCLOSURE_OPTIONS: tuple[Option, ...] = (
     Option("secret_amounts", "show", "涉密项目金额：show 公开（与广州示例一致）；withhold 不公开。", ("show", "withhold")),
     Option("subtraction", "combine", "不公开金额但公开合计时防止相减推算：combine 合并为“涉密项目合计”一行；suppress 不公开该合计行；两者都不公开含涉密金额的单位合计、其他年度的项目期资金和相关任务金额，并按文件顺序把其后的项目金额一并不公开（补充隐藏）；fail 停止构建。", ("combine", "suppress", "fail")),
     Option("protection", 10, "保护幅度（百分比，1–100）：任何不公开的金额，按全站公开的数字和算术关系推算，上下都至少不确定这么多，否则合并、隐藏更多或停止构建（E033）。"),
-    Option("partners", 1, "补充隐藏：每个不公开的金额按文件顺序与其后多少个公开项目的金额合并列示（1–20）。"),
+    Option("partners", 1, "补充隐藏：在总是公开的合计（部门项目支出合计、任务金额之和）中，除第一个不公开的金额外至少再有多少个金额不公开；不够时按文件顺序取其后的公开项目（1–20）。"),
 )
 
 _INT_RANGES = {"protection": (1, 100), "partners": (1, 20)}
