@@ -105,12 +105,13 @@ UNIT_LISTED_TWICE = (
 
 @pytest.mark.parametrize("label", LABELS)
 def test_a_unit_listed_twice_once_public_once_secret_is_secret_everywhere(tmp_path: Path, label: str) -> None:
-    dept = department(2025).replace("    链接名: fxh\n", "    链接名: fxh\n" + UNIT_LISTED_TWICE)
+    dept = department(2025).replace("    链接名: fxh\n", "    链接名: fxh\n" + UNIT_LISTED_TWICE.replace("1333.56", "2334.56"))
     content = write_tree(tmp_path / "content", {
         "部门.yml": dept,
         "u.yml": project("玄冥中心工程", "XM-01", 1234.56, unit="测试市玄冥保密中心", 资金用途="玄冥中心用途"),
-        "v.yml": project("玄冥中心二期", "XM-02", 99.0, unit="测试市玄冥保密中心 ", 资金用途="玄冥二期用途"),
-        "p.yml": project("公开工程名称", "GK-01", 10000.0)})
+        "v.yml": project("玄冥中心二期", "XM-02", 1100.0, unit="测试市玄冥保密中心 ", 资金用途="玄冥二期用途"),
+        "p.yml": project("公开工程名称", "GK-01", 10000.0), "p2.yml": project("公开工程二", "GK-02", 3000.0),
+        "p3.yml": project("公开工程三", "GK-03", 2500.0), "p4.yml": project("公开工程四", "GK-04", 1800.0)})
     build(paths(tmp_path, content, Disclosure(secret_label=label, secret_amounts="withhold")))
     site = tmp_path / "site"
     assert leaks(site, ["测试市玄冥保密中心", "玄冥中心工程", "玄冥中心用途", "玄冥中心二期", "玄冥二期用途", "xuanming"]) == []
