@@ -20,6 +20,7 @@ from gongkai.source.load import load_tree
 from gongkai.source.model import Site
 from gongkai.publish.pages import build_pages
 from gongkai.public import PublicSite
+from gongkai.disclosure.exemptions import with_exemptions
 from gongkai.disclosure.redact import Redaction, redact_site
 from gongkai.disclosure.register import read_register
 from gongkai.publish.redirects import plan, read_manifest, redirect_files
@@ -79,7 +80,7 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
         result.site, result.warnings = build_site(docs, paths.content, cache.validated if cache else None)
     with result.stage("redact"):
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
-        result.redaction = redact_site(result.site, result.config.disclosure, register)
+        result.redaction = with_exemptions(redact_site(result.site, result.config.disclosure, register), docs)
         result.public = result.redaction.public
         result.warnings = result.warnings + list(result.redaction.warnings)
     return result

@@ -147,6 +147,17 @@ class Withheld:
 
 
 @dataclass(frozen=True)
+class AuditExemptions:
+    """What the leak audit does not search for, decided in disclosure/exemptions.py from the
+    source content (never from this public model, which a redaction mistake would corrupt)."""
+
+    # Withheld texts (or their sentences) that are also the whole value of a public source field,
+    # like a generic indicator name, or that the secret record declares public (公开文字).
+    texts: tuple[str, ...] = field(default=(), repr=False)
+    names: tuple[str, ...] = ()  # public names in the source: the search index publishes their pinyin
+
+
+@dataclass(frozen=True)
 class PublicSite:
     """The published departments, and (for the audit only) the withheld strings.
 
@@ -156,6 +167,7 @@ class PublicSite:
 
     departments: tuple[PublicDepartment, ...]
     withheld: tuple[Withheld, ...]
+    exempt: AuditExemptions = AuditExemptions()
 
     @property
     def years(self) -> tuple[int, ...]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from gongkai.disclosure import control as dc
 from gongkai.disclosure.links import identity
@@ -61,6 +62,7 @@ class Redaction:
     log: tuple[LogEntry, ...] = ()
     controls: tuple[ControlResult, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    declared: tuple[Any, ...] = ()  # exemptions.Declared: texts secret records declare public (公开文字)
 
 
 @dataclass

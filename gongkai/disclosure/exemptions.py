@@ -1,0 +1,280 @@
+"""What the leak audit may leave unsearched, decided from the source content.
+
+The audit searches every output byte for every form of every withheld text (leaks.derived_forms).
+A withheld text is exempt only where the same text is the *whole value* of a field that is public
+in the source — a generic indicator name like 满意度 shared with a public project — or where the
+secret record itself declares it public (`公开文字: [...]`, listed in the redaction report). The
+public model is never consulted: a redaction mistake writes secrets into it, and an exemption
+taken from it would hide exactly that mistake.
+
+A withheld text found *inside* a public source text (a secret project's name in a public
+project's 立项依据, a sentence of its goal in a department goal) is an error (E040) naming both
+places: published, it would be a leak that no exemption may cover.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Iterator
+
+from gongkai.errors import ContentError, Problem, short_value
+from gongkai.leaks import Matcher, derived_forms, normalise
+from gongkai.public import AuditExemptions, Withheld
+from gongkai.source.indicators import framework_words
+from gongkai.source.load import Document
+
+if TYPE_CHECKING:
+    from gongkai.disclosure.redact import Redaction
+
+DECLARATION_KEY = "公开文字"
+# Keys whose values are markers, amounts, dates of the build's own making or declarations: not
+# text that a page shows as written.
+_NOT_TEXT = frozenset({"涉密", "涉密字段", DECLARATION_KEY, "金额单位", "资金", "项目期资金", "资金支出计划", "金额", "合计", "年度"})
+# Fields whose withholding under a record-wide rule withholds the whole file.
+_WHOLE_RECORD = ("项目名称", "部门名称")
+_STEP = re.compile(r"([^\[\]]+)(?:\[(\d+)\])?")
+MAX_PROBLEMS_PER_TEXT = 5  # one withheld text copied into many places: the first few are enough to act on
+
+
+@dataclass(frozen=True)
+class Place:
+    file: str
+    line: int
+    field: str  # the YAML path, e.g. 年度目标.指标[2].三级指标
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}（{self.field}）"
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One `公开文字` entry: a text the secret record declares public, for the redaction report."""
+
+    place: Place
+    text: str
+    covers: tuple[str, ...]  # the withheld fields (file: field) it exempts; () when it matches none
+
+
+@dataclass(frozen=True)
+class Exemptions:
+    audit: AuditExemptions
+    declared: tuple[Declared, ...]
+    problems: tuple[Problem, ...]  # E040 errors and W103 warnings
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    doc: Document
+    path: tuple[str | int, ...]
+    text: str
+
+    @property
+    def place(self) -> Place:
+        return Place(self.doc.display, self.doc.where(self.path)[0], _field_name(self.path))
+
+
+def _field_name(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+def _leaves(doc: Document, value: Any = None, path: tuple[str | int, ...] = ()) -> Iterator[_Leaf]:
+    """Every text value of a document with its path, markers and amounts left out."""
+    value = doc.data if not path else value
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key not in _NOT_TEXT:
+                yield from _leaves(doc, inner, path + (key,))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            yield from _leaves(doc, inner, path + (i,))
+    elif isinstance(value, str) and value.strip():
+        yield _Leaf(doc, path, value.strip())
+
+
+def _steps(field: str) -> list[str | int]:
+    """'年度目标.指标[2]' → ['年度目标', '指标', 1] (list positions from 0)."""
+    steps: list[str | int] = []
+    for part in field.split("."):
+        match = _STEP.fullmatch(part.strip())
+        if match is None:
+            return []
+        steps.append(match.group(1))
+        if match.group(2):
+            steps.append(int(match.group(2)) - 1)
+    return steps
+
+
+def _under(path: tuple[str | int, ...], steps: list[str | int]) -> bool:
+    """Whether a leaf's path lies under a withheld item's field (a list position not named in
+    the field, as in 单位.单位名称, matches any entry)."""
+    at = 0
+    for step in steps:
+        while at < len(path) and isinstance(step, str) and isinstance(path[at], int):
+            at += 1
+        if at >= len(path) or path[at] != step:
+            return False
+        at += 1
+    return True
+
+
+def _split_source(item: Withheld) -> tuple[str, str]:
+    file, _, field = item.source.partition(": ")
+    return file, field
+
+
+class _Source:
+    """The source content sorted into withheld and public texts, by where each stands."""
+
+    def __init__(self, docs: list[Document], withheld: tuple[Withheld, ...]) -> None:
+        self.docs = {d.display: d for d in docs}
+        by_file: dict[str, list[tuple[Withheld, list[str | int], str]]] = {}
+        whole: set[str] = set()
+        for item in withheld:
+            file, field = _split_source(item)
+            by_file.setdefault(file, []).append((item, _steps(field), normalise(item.text)))
+            if field in _WHOLE_RECORD and item.rule != "涉密字段":
+                whole.add(file)
+        self.places: dict[int, Place] = {}  # id(item) → where its text stands
+        self.public: list[_Leaf] = []
+        leaves = [(leaf, by_file.get(doc.display, [])) for doc in docs for leaf in _leaves(doc)]
+        withheld_at = [self._located(leaf, items) for leaf, items in leaves]
+        by_field = set(self.places)
+        # An item whose field was not found (a path this reader does not know) withholds every
+        # leaf of its file with its text: fail closed, never exempt a secret by a reading error.
+        for (leaf, items), located in zip(leaves, withheld_at):
+            if not located:
+                form = normalise(leaf.text)
+                for item, _path, text in items:
+                    if text == form and id(item) not in by_field:
+                        located = True
+                        self.places.setdefault(id(item), leaf.place)
+            if not located and leaf.doc.display not in whole:
+                self.public.append(leaf)
+        for file, items in by_file.items():
+            for item, steps, _ in items:
+                self.places.setdefault(id(item), self._fallback_place(file, steps))
+
+    def _located(self, leaf: _Leaf, items: list[tuple[Withheld, list[str | int], str]]) -> bool:
+        """Whether the leaf is the text of a withheld item of its file, by field and value."""
+        form = normalise(leaf.text)
+        found = [item for item, steps, text in items if text == form and _under(leaf.path, steps)]
+        for item in found:
+            self.places.setdefault(id(item), leaf.place)
+        return bool(found)
+
+    def _fallback_place(self, file: str, steps: list[str | int]) -> Place:
+        doc = self.docs.get(file)
+        path = tuple(s for s in steps if isinstance(s, str))[:1]
+        return Place(file, doc.where(path)[0] if doc else 0, _field_name(tuple(steps)))
+
+    def place(self, item: Withheld) -> Place:
+        return self.places[id(item)]
+
+
+def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptions:
+    """The audit's exemptions, the declarations and the problems of a validated, redacted tree."""
+    source = _Source(docs, withheld)
+    public_values: dict[str, _Leaf] = {}
+    for leaf in source.public:
+        public_values.setdefault(normalise(leaf.text), leaf)
+    vocabulary = {normalise(word): word for word in framework_words()}
+    declared, declared_forms = _declarations(docs, withheld)
+    texts: set[str] = set()
+    searched: dict[str, list[Withheld]] = {}
+    for item in withheld:
+        file = _split_source(item)[0]
+        for form, _kind in derived_forms(item.text):
+            if form in public_values:
+                texts.add(public_values[form].text)
+            elif form in vocabulary:
+                texts.add(vocabulary[form])
+            elif form in declared_forms.get(file, {}):
+                texts.add(declared_forms[file][form])
+            else:
+                searched.setdefault(form, []).append(item)
+    problems = _contained(source, searched) + [_unused(d) for d in declared if not d.covers]
+    names = sorted({leaf.text for leaf in source.public if leaf.path[-1:] in (("项目名称",), ("部门名称",), ("部门简称",), ("单位名称",))
+                    or leaf.path[:1] == ("实施单位",)})
+    return Exemptions(AuditExemptions(tuple(sorted(texts)), tuple(names)), tuple(declared), tuple(problems))
+
+
+def _declarations(docs: list[Document], withheld: tuple[Withheld, ...]) -> tuple[list[Declared], dict[str, dict[str, str]]]:
+    """Every `公开文字` entry, with the withheld fields of its own file that it covers."""
+    forms_of: dict[str, dict[str, list[str]]] = {}
+    for item in withheld:
+        file = _split_source(item)[0]
+        for form, _kind in derived_forms(item.text):
+            forms_of.setdefault(file, {}).setdefault(form, []).append(item.source)
+    declared: list[Declared] = []
+    exempt: dict[str, dict[str, str]] = {}
+    for doc in docs:
+        entries = doc.data.get(DECLARATION_KEY) if isinstance(doc.data, dict) else None
+        if isinstance(entries, str):
+            entries = [entries]
+        if not isinstance(entries, list):
+            continue
+        for i, text in enumerate(entries):
+            if not isinstance(text, str) or not text.strip():
+                continue
+            mine = forms_of.get(doc.display, {})
+            covers = sorted({source for form, _kind in derived_forms(text.strip()) for source in mine.get(form, ())})
+            declared.append(Declared(Place(doc.display, doc.where((DECLARATION_KEY, i))[0], f"{DECLARATION_KEY}[{i + 1}]"),
+                                     text.strip(), tuple(covers)))
+            if covers:
+                for form, _kind in derived_forms(text.strip()):
+                    exempt.setdefault(doc.display, {})[form] = text.strip()
+    return declared, exempt
+
+
+def _contained(source: _Source, searched: dict[str, list[Withheld]]) -> list[Problem]:
+    """E040 for every public source text that holds a withheld form it is not equal to."""
+    if not searched:
+        return []
+    matcher = Matcher(searched)
+    problems: list[Problem] = []
+    seen: set[tuple[str, str, str]] = set()
+    per_text: dict[str, int] = {}
+    for leaf in source.public:
+        whole = normalise(leaf.text)
+        for form in sorted(matcher.occurring(whole) - {whole}, key=lambda f: (-len(f), f)):
+            for item in searched[form]:
+                key = (item.source, leaf.doc.display, _field_name(leaf.path))
+                if key in seen or per_text.get(item.source, 0) >= MAX_PROBLEMS_PER_TEXT:
+                    continue
+                seen.add(key)
+                per_text[item.source] = per_text.get(item.source, 0) + 1
+                problems.append(_problem(leaf, item, form, source.place(item)))
+    return problems
+
+
+def _problem(leaf: _Leaf, item: Withheld, form: str, secret: Place) -> Problem:
+    public = leaf.place
+    line, column = leaf.doc.where(leaf.path)
+    shown = f"{form[:2]}…（共{len(form)}字）" if len(form) > 3 else f"{form[:1]}…"
+    return Problem("E040", public.file, line, column,
+                   f"公开的“{public.field}”中含有不公开的文字“{shown}”，它来自 {secret}（{item.rule}）；"
+                   f"照此发布即是泄密", None,
+                   f"改写 {public} 中的这段文字，不再提及涉密内容；如经保密审查确认这段文字可以公开，"
+                   f"在 {secret.file} 中写 {DECLARATION_KEY}: [该文字]（会列入内部脱密报告）。")
+
+
+def _unused(entry: Declared) -> Problem:
+    return Problem("W103", entry.place.file, entry.place.line, 1,
+                   f"“{DECLARATION_KEY}”中的“{short_value(entry.text, 20)}”不是本文件中不公开的文字，声明不起作用",
+                   None, f"删去这一项，或改成本文件中涉密字段、涉密指标行等不公开内容里原样出现的文字。")
+
+
+def with_exemptions(redaction: "Redaction", docs: list[Document]) -> "Redaction":
+    """The redaction with the audit's exemptions on its public model and the declarations beside
+    it; ContentError (E040) when public source text already holds a withheld text."""
+    found = exemptions(docs, redaction.public.withheld)
+    errors = [p for p in found.problems if not p.is_warning]
+    if errors:
+        raise ContentError(errors)
+    public = replace(redaction.public, exempt=found.audit)
+    warnings = redaction.warnings + tuple(p for p in found.problems if p.is_warning)
+    return replace(redaction, public=public, declared=found.declared, warnings=warnings)
