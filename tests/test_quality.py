@@ -154,4 +154,4 @@ def test_secret_rows_and_units_are_only_counted(tmp_path: Path) -> None:
     text = _text(report)
     assert "机密" not in text
     assert "长期目标有 1 行涉密指标，未列入审查内容" in text
-    assert "涉密项目 T002" in text and "涉密项目：只列出问题数量" in text
+    assert "涉密项目（content/2026/ceshi/t002.yml）" in text and "涉密项目：只列出问题数量" in text

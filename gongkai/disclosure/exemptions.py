@@ -126,18 +126,41 @@ def _split_source(item: Withheld) -> tuple[str, str]:
     return file, field
 
 
+@dataclass(frozen=True)
+class Secrecy:
+    """What redaction withheld, by file: for reports that name secret records by file and field."""
+
+    records: frozenset[str] = frozenset()  # files withheld whole (secret department, unit, project, register)
+    fields: dict[str, frozenset[str]] | None = None  # file → its top-level keys withheld as 涉密字段
+
+    def fields_of(self, file: str) -> frozenset[str]:
+        return (self.fields or {}).get(file, frozenset())
+
+
+def secrecy(withheld: tuple[Withheld, ...]) -> Secrecy:
+    records: set[str] = set()
+    fields: dict[str, set[str]] = {}
+    for item in withheld:
+        file, field = _split_source(item)
+        if field in _WHOLE_RECORD and item.rule != "涉密字段":
+            records.add(file)
+        elif item.rule == "涉密字段":
+            steps = _steps(field)
+            if steps:
+                fields.setdefault(file, set()).add(str(steps[0]))
+    return Secrecy(frozenset(records), {k: frozenset(v) for k, v in fields.items()})
+
+
 class _Source:
     """The source content sorted into withheld and public texts, by where each stands."""
 
     def __init__(self, docs: list[Document], withheld: tuple[Withheld, ...]) -> None:
         self.docs = {d.display: d for d in docs}
         by_file: dict[str, list[tuple[Withheld, list[str | int], str]]] = {}
-        whole: set[str] = set()
+        whole = secrecy(withheld).records
         for item in withheld:
             file, field = _split_source(item)
             by_file.setdefault(file, []).append((item, _steps(field), normalise(item.text)))
-            if field in _WHOLE_RECORD and item.rule != "涉密字段":
-                whole.add(file)
         self.places: dict[int, Place] = {}  # id(item) → where its text stands
         self.public: list[_Leaf] = []
         leaves = [(leaf, by_file.get(doc.display, [])) for doc in docs for leaf in _leaves(doc)]
