@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterator
 
 from gongkai.errors import ContentError, Problem, short_value
-from gongkai.leaks import Matcher, derived_forms, normalise
+from gongkai.leaks import DERIVED_KINDS, Matcher, derived_forms, normalise
 from gongkai.public import AuditExemptions, Withheld
 from gongkai.source.indicators import framework_words
 from gongkai.source.load import Document
@@ -209,8 +209,8 @@ def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptio
     texts: set[str] = set()
     for item in withheld:
         file = _split_source(item)[0]
-        for form, _kind in derived_forms(item.text):
-            if form in public_values:
+        for form, kind in derived_forms(item.text):
+            if form in public_values and kind not in DERIVED_KINDS:  # a public 链接名 spelling a secret name exempts nothing
                 texts.add(public_values[form].text)
             elif form in vocabulary:
                 texts.add(vocabulary[form])
@@ -268,7 +268,7 @@ def _contained(source: _Source, searched: dict[str, list[Withheld]]) -> list[Pro
     per_text: dict[str, int] = {}
     for leaf in source.public:
         whole = normalise(leaf.text)
-        for form in sorted(matcher.occurring(whole) - {whole}, key=lambda f: (-len(f), f)):
+        for form in sorted(matcher.occurring(whole), key=lambda f: (-len(f), f)):
             for item in searched[form]:
                 key = (item.source, leaf.doc.display, _field_name(leaf.path))
                 if key in seen or per_text.get(item.source, 0) >= MAX_PROBLEMS_PER_TEXT:

@@ -42,6 +42,7 @@ class Finding:
     kind: str
     text: str
     where: str = ""
+    quoted: tuple[str, ...] = ()  # the content values the text quotes (checked against what is withheld)
 
 
 @dataclass
@@ -95,11 +96,12 @@ def indicator_findings(indicators: Iterable[Indicator], file: str, warnings: dic
         where = f"{file}:{row.line}" if row.line else file
         name = f"{label}“{row.level3}”"
         if not is_measurable(row.value):
-            found.append(Finding("unmeasurable", f"{name}的指标值“{row.value}”没有数字；写成如“≥95%”“不少于3次”的形式", where))
+            found.append(Finding("unmeasurable", f"{name}的指标值“{row.value}”没有数字；写成如“≥95%”“不少于3次”的形式", where,
+                                 (row.level3, row.value)))
         for problem in warnings.get((file, row.line), ()):
-            found.append(Finding("misfiled", f"{name}：{problem.detail}", where))
+            found.append(Finding("misfiled", f"{name}：{problem.detail}", where, (row.level3, row.level1, row.level2 or "")))
         if not row.basis:
-            found.append(Finding("no_basis", f"{name}没有写明指标值确定依据（如 省市文件、历史标准、计划标准）", where))
+            found.append(Finding("no_basis", f"{name}没有写明指标值确定依据（如 省市文件、历史标准、计划标准）", where, (row.level3,)))
     return found
 
 
@@ -147,10 +149,11 @@ def review_department(dept: Department, warnings: dict[tuple[str, int], list[Pro
         project = by_code.get(code_key(task.code))
         label = _task_label(task.name, i, project, secret)
         if project is None:
-            review.findings.append(Finding("amounts", f"{label}对应的项目编码 {task.code} 不在本部门的项目中", dept.file))
+            review.findings.append(Finding("amounts", f"{label}对应的项目编码 {task.code} 不在本部门的项目中", dept.file, (task.name, task.code)))
         elif project.money.total.yuan != task.amount.yuan and not _withheld_amount(project, secret):
             review.findings.append(Finding("amounts", f"{label}写 {in_unit_text(task.amount.yuan, dept.unit)}，"
-                                                      f"对应项目为 {in_unit_text(project.money.total.yuan, dept.unit)}", dept.file))
+                                                      f"对应项目为 {in_unit_text(project.money.total.yuan, dept.unit)}", dept.file,
+                                           (task.name,) if "“" in label else ()))
     amounts = [t.amount.yuan for t in dept.tasks if t.amount is not None]
     projects_total = sum((p.money.total.yuan for p in dept.projects), Decimal(0))
     if amounts and len(amounts) == len(dept.tasks) and sum(amounts) != projects_total:
@@ -241,23 +244,34 @@ def render_report(reviews: list[DepartmentReview]) -> str:
 
 def write_report(result: object, target: Path, folders: dict[str, Path] | None = None) -> None:
     """Write the report for a checked site (pipeline.check's Result), never into `folders` (the
-    site, content/): it is internal. Refused too if it would hold any withheld text."""
+    site, content/): it is internal. Refused too if what it quotes holds any withheld text."""
     refuse_inside(target, folders or {}, "质量审查报告", "--report 指定网站和 content 文件夹之外的文件")
     site, warnings, redaction = getattr(result, "site"), getattr(result, "warnings"), getattr(result, "redaction")
     assert site is not None and redaction is not None
-    page = render_report(review_site(site, warnings, secrecy(redaction.public.withheld)))
-    _refuse_withheld(page, redaction.public)
+    reviews = review_site(site, warnings, secrecy(redaction.public.withheld))
+    _refuse_withheld(_quoted(reviews), redaction.public)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page, encoding="utf-8")
+    target.write_text(render_report(reviews), encoding="utf-8")
 
 
 class WithheldInReport(Exception):
-    """The review would carry a withheld text: a bug here, never written."""
+    """The review would quote a withheld text: a bug here, never written."""
 
 
-def _refuse_withheld(page: str, public: object) -> None:
-    from gongkai.publish.audit import needles
+def _quoted(reviews: list[DepartmentReview]) -> list[str]:
+    """Every content value the rendered review shows (its own wording aside)."""
+    out: list[str] = []
+    for dept in reviews:
+        out += [dept.name] + [q for f in dept.findings for q in f.quoted]
+        for project in dept.projects:
+            if not project.secret:
+                out += [project.name, project.code or ""] + [q for f in project.findings for q in f.quoted]
+    return out
+
+
+def _refuse_withheld(quoted: list[str], public: object) -> None:
+    from gongkai.publish.audit import SEPARATOR, needles
     forms = [n.form for n in needles(getattr(public, "withheld"), getattr(public, "exempt")) if n.form != SIGNATURE]
-    found = Matcher(forms).occurring(normalise(html.unescape(page)))
+    found = Matcher(forms).occurring(SEPARATOR.join(normalise(q) for q in quoted))
     if found:
-        raise WithheldInReport(f"质量审查报告中出现了 {len(found)} 处不公开的文字，报告未写入；请把此情况报告给系统维护人员。")
+        raise WithheldInReport(f"质量审查报告会引用 {len(found)} 处不公开的文字，报告未写入；请把此情况报告给系统维护人员。")
