@@ -32,6 +32,8 @@ MIN_FRAGMENT = 6
 MIN_DERIVED = 6  # pinyin forms shorter than this match ordinary words too often to mean anything
 MAX_PINYIN_CHARS = 30  # names and short texts; a longer text's pinyin only leaks as a (truncated) slug
 DERIVED_KINDS = ("拼音", "链接名", "拼音首字母")
+SEPARATOR = "\n"  # between texts searched at once: normalised texts and forms have no whitespace,
+                  # so no string can be found across it
 
 ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
 _COMMON_WIDE = tuple((wide, unicodedata.normalize("NFKC", wide)) for wide in "，（）：；！？％～…\u3000")

@@ -13,14 +13,14 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+from test_redact_kit import DEPARTMENT, dump, leaks, paths, project, write_tree
+
 from gongkai.disclosure import redact
 from gongkai.errors import ContentError
 from gongkai.pipeline import AuditFailed, build, check
 from gongkai.public import PublicProject
 from gongkai.source.config import Disclosure
-from test_redact_kit import DEPARTMENT, dump, leaks, paths, project, write_tree
 
 SECRET = "秘密测试工程名称"
 GOAL = "建成秘密测试指挥平台，覆盖全部测试站点。"

@@ -14,12 +14,13 @@ places: published, it would be a leak that no exemption may cover.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import ContentError, Problem, short_value
-from gongkai.leaks import DERIVED_KINDS, Matcher, derived_forms, normalise
+from gongkai.leaks import DERIVED_KINDS, SEPARATOR, Matcher, derived_forms, normalise
 from gongkai.public import AuditExemptions, Withheld
 from gongkai.source.indicators import framework_words
 from gongkai.source.load import Document
@@ -68,6 +69,7 @@ class _Leaf:
     doc: Document
     path: tuple[str | int, ...]
     text: str
+    form: str  # normalise(text)
 
     @property
     def place(self) -> Place:
@@ -81,18 +83,19 @@ def _field_name(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def _leaves(doc: Document, value: Any = None, path: tuple[str | int, ...] = ()) -> Iterator[_Leaf]:
+def _leaves(doc: Document) -> list[_Leaf]:
     """Every text value of a document with its path, markers and amounts left out."""
-    value = doc.data if not path else value
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key not in _NOT_TEXT:
-                yield from _leaves(doc, inner, path + (key,))
-    elif isinstance(value, list):
-        for i, inner in enumerate(value):
-            yield from _leaves(doc, inner, path + (i,))
-    elif isinstance(value, str) and value.strip():
-        yield _Leaf(doc, path, value.strip())
+    out: list[_Leaf] = []
+    todo: list[tuple[Any, tuple[str | int, ...]]] = [(doc.data, ())]
+    while todo:
+        value, path = todo.pop()
+        if isinstance(value, dict):
+            todo += [(inner, path + (key,)) for key, inner in reversed(value.items()) if key not in _NOT_TEXT]
+        elif isinstance(value, list):
+            todo += [(inner, path + (i,)) for i, inner in reversed(list(enumerate(value)))]
+        elif isinstance(value, str) and value.strip():
+            out.append(_Leaf(doc, path, value.strip(), normalise(value)))
+    return out
 
 
 def _steps(field: str) -> list[str | int]:
@@ -164,15 +167,14 @@ class _Source:
         self.places: dict[int, Place] = {}  # id(item) → where its text stands
         self.public: list[_Leaf] = []
         leaves = [(leaf, by_file.get(doc.display, [])) for doc in docs for leaf in _leaves(doc)]
-        withheld_at = [self._located(leaf, items) for leaf, items in leaves]
+        withheld_at = [bool(items) and self._located(leaf, items) for leaf, items in leaves]
         by_field = set(self.places)
         # An item whose field was not found (a path this reader does not know) withholds every
         # leaf of its file with its text: fail closed, never exempt a secret by a reading error.
         for (leaf, items), located in zip(leaves, withheld_at):
             if not located:
-                form = normalise(leaf.text)
                 for item, _path, text in items:
-                    if text == form and id(item) not in by_field:
+                    if text == leaf.form and id(item) not in by_field:
                         located = True
                         self.places.setdefault(id(item), leaf.place)
             if not located and leaf.doc.display not in whole:
@@ -183,8 +185,7 @@ class _Source:
 
     def _located(self, leaf: _Leaf, items: list[tuple[Withheld, list[str | int], str]]) -> bool:
         """Whether the leaf is the text of a withheld item of its file, by field and value."""
-        form = normalise(leaf.text)
-        found = [item for item, steps, text in items if text == form and _under(leaf.path, steps)]
+        found = [item for item, steps, text in items if text == leaf.form and _under(leaf.path, steps)]
         for item in found:
             self.places.setdefault(id(item), leaf.place)
         return bool(found)
@@ -203,7 +204,7 @@ def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptio
     source = _Source(docs, withheld)
     public_values: dict[str, _Leaf] = {}
     for leaf in source.public:
-        public_values.setdefault(normalise(leaf.text), leaf)
+        public_values.setdefault(leaf.form, leaf)
     vocabulary = {normalise(word): word for word in framework_words()}
     declared, declared_forms = _declarations(docs, withheld)
     texts: set[str] = set()
@@ -259,16 +260,24 @@ def _declarations(docs: list[Document], withheld: tuple[Withheld, ...]) -> tuple
 
 
 def _contained(source: _Source, searched: dict[str, list[Withheld]]) -> list[Problem]:
-    """E040 for every public source text that holds a withheld form it is not equal to."""
+    """E040 for every public source text that holds a withheld form not exempt (all public texts
+    searched in one pass, joined by a separator no form contains)."""
     if not searched:
         return []
-    matcher = Matcher(searched)
+    starts: list[int] = []
+    at = 0
+    for leaf in source.public:
+        starts.append(at)
+        at += len(leaf.form) + 1
+    hits: dict[int, set[str]] = {}
+    for position, form in Matcher(searched).found_at(SEPARATOR.join(leaf.form for leaf in source.public)):
+        hits.setdefault(bisect.bisect_right(starts, position) - 1, set()).add(form)
     problems: list[Problem] = []
     seen: set[tuple[str, str, str]] = set()
     per_text: dict[str, int] = {}
-    for leaf in source.public:
-        whole = normalise(leaf.text)
-        for form in sorted(matcher.occurring(whole), key=lambda f: (-len(f), f)):
+    for index in sorted(hits):
+        leaf = source.public[index]
+        for form in sorted(hits[index], key=lambda f: (-len(f), f)):
             for item in searched[form]:
                 key = (item.source, leaf.doc.display, _field_name(leaf.path))
                 if key in seen or per_text.get(item.source, 0) >= MAX_PROBLEMS_PER_TEXT:
@@ -293,10 +302,10 @@ def _problem(leaf: _Leaf, item: Withheld, form: str, secret: Place) -> Problem:
 def _unused(entry: Declared) -> Problem:
     return Problem("W103", entry.place.file, entry.place.line, 1,
                    f"“{DECLARATION_KEY}”中的“{short_value(entry.text, 20)}”不是本文件中不公开的文字，声明不起作用",
-                   None, f"删去这一项，或改成本文件中涉密字段、涉密指标行等不公开内容里原样出现的文字。")
+                   None, "删去这一项，或改成本文件中涉密字段、涉密指标行等不公开内容里原样出现的文字。")
 
 
-def with_exemptions(redaction: "Redaction", docs: list[Document]) -> "Redaction":
+def with_exemptions(redaction: Redaction, docs: list[Document]) -> Redaction:
     """The redaction with the audit's exemptions on its public model and the declarations beside
     it; ContentError (E040) when public source text already holds a withheld text."""
     found = exemptions(docs, redaction.public.withheld)

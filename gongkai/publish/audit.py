@@ -33,8 +33,16 @@ from urllib.parse import unquote
 
 import cbor2
 
-from gongkai.leaks import (DERIVED_KINDS, SIGNATURE, SIGNATURE_SOURCE, ZERO_WIDTH, Matcher, derived_forms,  # noqa: F401
-                           normalise)
+from gongkai.leaks import (  # noqa: F401
+    DERIVED_KINDS,
+    SEPARATOR,
+    SIGNATURE,
+    SIGNATURE_SOURCE,
+    ZERO_WIDTH,
+    Matcher,
+    derived_forms,
+    normalise,
+)
 from gongkai.parallel import forked_map, worker_count
 from gongkai.public import AuditExemptions, PublicSite, Withheld
 from gongkai.publish.search import char_pinyin, decode_token, pinyin_units, run_pinyin
@@ -73,7 +81,10 @@ def _unescape_json(text: str) -> str:
 
 # ---- what to look for -------------------------------------------------------------------------
 
-def needles(withheld: tuple[Withheld, ...], exempt: AuditExemptions = AuditExemptions()) -> list[Needle]:
+_NO_EXEMPTIONS = AuditExemptions()
+
+
+def needles(withheld: tuple[Withheld, ...], exempt: AuditExemptions = _NO_EXEMPTIONS) -> list[Needle]:
     """The forms to search for: every form of every withheld string, less those the source
     content publishes in its own right (decided in disclosure/exemptions.py, never from the
     public model, which a redaction mistake would corrupt), and always the internal reports'
@@ -108,8 +119,6 @@ def _masked(form: str) -> str:
 
 # ---- reading output files -----------------------------------------------------------------------
 
-SEPARATOR = "\n"  # between texts searched at once: normalised texts and forms have no whitespace,
-                  # so no string can be found across it
 
 
 @dataclass(frozen=True)
