@@ -151,9 +151,10 @@ class AuditExemptions:
     """What the leak audit does not search for, decided in disclosure/exemptions.py from the
     source content (never from this public model, which a redaction mistake would corrupt)."""
 
-    # Withheld texts (or their sentences) that are also the whole value of a public source field,
-    # like a generic indicator name, or that the secret record declares public (公开文字).
-    texts: tuple[str, ...] = field(default=(), repr=False)
+    # Normalised forms (gongkai.leaks) of withheld texts that a public source field holds whole —
+    # a generic indicator name, and every form that text takes — or that the secret record
+    # declares public (公开文字).
+    forms: tuple[str, ...] = field(default=(), repr=False)
     names: tuple[str, ...] = ()  # public names in the source: the search index publishes their pinyin
 
 

@@ -18,6 +18,7 @@ from test_redact_kit import DEPARTMENT, dump, leaks, paths, project, write_tree
 
 from gongkai.disclosure import redact
 from gongkai.errors import ContentError
+from gongkai.leaks import normalise
 from gongkai.pipeline import AuditFailed, build, check
 from gongkai.public import PublicProject
 from gongkai.source.config import Disclosure
@@ -122,7 +123,7 @@ def test_a_generic_text_that_is_a_whole_public_value_is_exempt(tmp_path: Path) -
     content = _tree(tmp_path, {"年度目标": {"目标": GOAL, "指标": [
         {"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "完成次数", "指标值": "≥2次"}]}})
     result = build(paths(tmp_path, content, search=True))
-    assert result.public is not None and GOAL in result.public.exempt.texts
+    assert result.public is not None and normalise(GOAL) in result.public.exempt.forms
     assert leaks(tmp_path / "site", [SECRET, BASIS]) == []
 
 
@@ -193,3 +194,12 @@ def test_the_example_site_checks_without_new_errors() -> None:
     result = run_cli("check")
     assert result.returncode == 0, result.stderr
     assert not re.search(r"E040|W103", result.stderr)
+
+
+@pytest.mark.parametrize("field", ["备注", "来源", "项目名称"])
+def test_a_secret_name_as_the_whole_value_of_a_public_field_is_no_shared_wording(tmp_path: Path, field: str) -> None:
+    content = _tree(tmp_path, {field: SECRET})
+    problems = _problems(tmp_path, content)
+    assert any("E040" in p and field in p and "s.yml:" in p for p in problems), problems
+    declared = _tree(tmp_path / "declared", {field: SECRET}, {"公开文字": [SECRET]})
+    build(paths(tmp_path / "declared", declared))

@@ -32,6 +32,9 @@ DECLARATION_KEY = "公开文字"
 # Keys whose values are markers, amounts, dates of the build's own making or declarations: not
 # text that a page shows as written.
 _NOT_TEXT = frozenset({"涉密", "涉密字段", DECLARATION_KEY, "金额单位", "资金", "项目期资金", "资金支出计划", "金额", "合计", "年度"})
+# Withheld fields that name a record: found in public text, even as its whole value, they are a
+# leak (E040) unless declared; other withheld texts equal to a whole public value are shared wording.
+IDENTIFYING = frozenset({"项目名称", "项目编码", "链接名", "部门名称", "部门简称", "部门编码", "单位.单位名称", "单位.单位编码"})
 # Fields whose withholding under a record-wide rule withholds the whole file.
 _WHOLE_RECORD = ("项目名称", "部门名称")
 _STEP = re.compile(r"([^\[\]]+)(?:\[(\d+)\])?")
@@ -209,17 +212,16 @@ def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptio
     declared, declared_forms = _declarations(docs, withheld)
     texts: set[str] = set()
     for item in withheld:
-        file = _split_source(item)[0]
+        if _split_source(item)[1] in IDENTIFYING:
+            continue  # a secret record's name or code is no shared wording, even as a whole value
         for form, kind in derived_forms(item.text):
             if form in public_values and kind not in DERIVED_KINDS:  # a public 链接名 spelling a secret name exempts nothing
                 texts.add(public_values[form].text)
             elif form in vocabulary:
                 texts.add(vocabulary[form])
-            elif form in declared_forms.get(file, {}):
-                texts.add(declared_forms[file][form])
     # A text published whole is published in every form it takes (its sentences, its pinyin):
     # none of them is evidence of a leak, whichever withheld text shares it.
-    exempt = {form for text in texts for form, _kind in derived_forms(text)}
+    exempt = {form for text in texts for form, _kind in derived_forms(text)} | declared_forms
     searched: dict[str, list[Withheld]] = {}
     for item in withheld:
         for form, _kind in derived_forms(item.text):
@@ -228,34 +230,29 @@ def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptio
     problems = _contained(source, searched) + [_unused(d) for d in declared if not d.covers]
     names = sorted({leaf.text for leaf in source.public if leaf.path[-1:] in (("项目名称",), ("部门名称",), ("部门简称",), ("单位名称",))
                     or leaf.path[:1] == ("实施单位",)})
-    return Exemptions(AuditExemptions(tuple(sorted(texts)), tuple(names)), tuple(declared), tuple(problems))
+    return Exemptions(AuditExemptions(tuple(sorted(exempt)), tuple(names)), tuple(declared), tuple(problems))
 
 
-def _declarations(docs: list[Document], withheld: tuple[Withheld, ...]) -> tuple[list[Declared], dict[str, dict[str, str]]]:
-    """Every `公开文字` entry, with the withheld fields of its own file that it covers."""
+def _declarations(docs: list[Document], withheld: tuple[Withheld, ...]) -> tuple[list[Declared], set[str]]:
+    """Every `公开文字` entry, with the withheld fields of its own file that it covers, and the
+    forms it exempts: only those of its own file's withheld texts that it spells out."""
     forms_of: dict[str, dict[str, list[str]]] = {}
     for item in withheld:
         file = _split_source(item)[0]
         for form, _kind in derived_forms(item.text):
             forms_of.setdefault(file, {}).setdefault(form, []).append(item.source)
     declared: list[Declared] = []
-    exempt: dict[str, dict[str, str]] = {}
+    exempt: set[str] = set()
     for doc in docs:
         entries = doc.data.get(DECLARATION_KEY) if isinstance(doc.data, dict) else None
-        if isinstance(entries, str):
-            entries = [entries]
-        if not isinstance(entries, list):
-            continue
-        for i, text in enumerate(entries):
+        for i, text in enumerate([entries] if isinstance(entries, str) else entries if isinstance(entries, list) else []):
             if not isinstance(text, str) or not text.strip():
                 continue
             mine = forms_of.get(doc.display, {})
-            covers = sorted({source for form, _kind in derived_forms(text.strip()) for source in mine.get(form, ())})
+            matched = {form for form, _kind in derived_forms(text.strip()) if form in mine}
+            exempt |= matched
             declared.append(Declared(Place(doc.display, doc.where((DECLARATION_KEY, i))[0], f"{DECLARATION_KEY}[{i + 1}]"),
-                                     text.strip(), tuple(covers)))
-            if covers:
-                for form, _kind in derived_forms(text.strip()):
-                    exempt.setdefault(doc.display, {})[form] = text.strip()
+                                     text.strip(), tuple(sorted({source for form in matched for source in mine[form]}))))
     return declared, exempt
 
 

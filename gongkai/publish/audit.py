@@ -100,10 +100,10 @@ def needles(withheld: tuple[Withheld, ...], exempt: AuditExemptions = _NO_EXEMPT
 
 
 def exempt_forms(exempt: AuditExemptions) -> set[str]:
-    """The exempt texts in every form they take, and the pinyin and initials the search index
-    publishes for public names (a secret name with the initials of a public one, 鑫鑫鑫鑫鑫鑫鑫垚 and
-    鑫鑫鑫鑫鑫鑫瑄垚 both xxxxxxxy, is no evidence of a leak)."""
-    forms = {form for text in exempt.texts for form, _ in derived_forms(text)}
+    """The exempt forms, and the pinyin and initials the search index publishes for public names
+    (a secret name with the initials of a public one, 鑫鑫鑫鑫鑫鑫鑫垚 and 鑫鑫鑫鑫鑫鑫瑄垚 both
+    xxxxxxxy, is no evidence of a leak)."""
+    forms = set(exempt.forms)
     for name in exempt.names:
         for reading in (run_pinyin, char_pinyin):
             units = pinyin_units(name, reading)
