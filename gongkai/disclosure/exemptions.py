@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from gongkai.disclosure.register import code_key
 from gongkai.errors import ContentError, Problem, short_value
 from gongkai.leaks import DERIVED_KINDS, SEPARATOR, Matcher, derived_forms, normalise
 from gongkai.public import AuditExemptions, Withheld
@@ -35,6 +36,10 @@ _NOT_TEXT = frozenset({"涉密", "涉密字段", DECLARATION_KEY, "金额单位"
 # Withheld fields that name a record: found in public text, even as its whole value, they are a
 # leak (E040) unless declared; other withheld texts equal to a whole public value are shared wording.
 IDENTIFYING = frozenset({"项目名称", "项目编码", "链接名", "部门名称", "部门简称", "部门编码", "单位.单位名称", "单位.单位编码"})
+_CODES = frozenset({"项目编码", "部门编码", "单位编码", "分类编码"})
+# Keys whose value names another record by its code: the classifier decides what they publish,
+# so one naming a withheld code is neither public text nor shared wording (the audit searches it).
+_REFERENCES = frozenset({"项目编码", "上年项目"})
 # Fields whose withholding under a record-wide rule withholds the whole file.
 _WHOLE_RECORD = ("项目名称", "部门名称")
 _STEP = re.compile(r"([^\[\]]+)(?:\[(\d+)\])?")
@@ -167,6 +172,7 @@ class _Source:
         for item in withheld:
             file, field = _split_source(item)
             by_file.setdefault(file, []).append((item, _steps(field), normalise(item.text)))
+        codes = {code_key(item.text) for item in withheld if _split_source(item)[1] == "项目编码"}
         self.places: dict[int, Place] = {}  # id(item) → where its text stands
         self.public: list[_Leaf] = []
         leaves = [(leaf, by_file.get(doc.display, [])) for doc in docs for leaf in _leaves(doc)]
@@ -180,11 +186,16 @@ class _Source:
                     if text == leaf.form and id(item) not in by_field:
                         located = True
                         self.places.setdefault(id(item), leaf.place)
-            if not located and leaf.doc.display not in whole:
+            if not located and leaf.doc.display not in whole and not self._names_withheld_code(leaf, codes):
                 self.public.append(leaf)
         for file, items in by_file.items():
             for item, steps, _ in items:
                 self.places.setdefault(id(item), self._fallback_place(file, steps))
+
+    @staticmethod
+    def _names_withheld_code(leaf: _Leaf, codes: set[str]) -> bool:
+        referring = leaf.path[:1] == ("年度主要任务",) or leaf.path[-1:] == ("上年项目",)
+        return referring and leaf.path[-1] in _REFERENCES and code_key(leaf.text) in codes
 
     def _located(self, leaf: _Leaf, items: list[tuple[Withheld, list[str | int], str]]) -> bool:
         """Whether the leaf is the text of a withheld item of its file, by field and value."""
@@ -212,12 +223,14 @@ def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptio
     declared, declared_forms = _declarations(docs, withheld)
     texts: set[str] = set()
     for item in withheld:
-        if _split_source(item)[1] in IDENTIFYING:
-            continue  # a secret record's name or code is no shared wording, even as a whole value
+        identifying = _split_source(item)[1] in IDENTIFYING
         for form, kind in derived_forms(item.text):
-            if form in public_values and kind not in DERIVED_KINDS:  # a public 链接名 spelling a secret name exempts nothing
-                texts.add(public_values[form].text)
-            elif form in vocabulary:
+            leaf = public_values.get(form)
+            if leaf is not None and (leaf.path[-1] in _CODES or not (identifying or kind in DERIVED_KINDS)):
+                # An assigned public code is its own (one spelling a secret's initials is W102); a
+                # secret record's name is no shared wording, nor is a public 链接名 spelling one.
+                texts.add(leaf.text)
+            elif form in vocabulary and not identifying:
                 texts.add(vocabulary[form])
     # A text published whole is published in every form it takes (its sentences, its pinyin):
     # none of them is evidence of a leak, whichever withheld text shares it.

@@ -10,6 +10,12 @@ Pagefind's own files are read by their structure: each word, search token (also 
 to Chinese) and value on its own, and a record that holds every character pair of a withheld
 text is a hit (see _pagefind).
 
+What is not searched is decided before, in disclosure/exemptions.py, from the source content
+(a text a public field holds whole, or one the secret record declares public), and arrives as
+plain data on the public model: never taken from the public model's own texts, which a redaction
+mistake would corrupt. The internal reports' signature (gongkai.leaks.SIGNATURE) is always
+searched, so a report copied into the site under any name, packed or not, fails the audit.
+
 Speed: each file is scanned once whatever the number of withheld strings (see Matcher): no
 loop over files × strings in Python. Small texts are searched many at a time, and a large
 site is split across processes (contiguous slices of the sorted files, hits merged in order).
