@@ -166,7 +166,7 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
         cache = BuildCache.open(paths.out) if os.environ.get("GONGKAI_CACHE", "1") != "0" else None
     from gongkai.disclosure.report import check_location, default_report_dir, write_report
     report_dir = paths.report_dir or default_report_dir(paths.out)
-    check_location(report_dir, paths.out)  # before anything is built: the report must never be published
+    check_location(report_dir, paths.out, paths.content)  # before anything is built: the report must never be published
     with build_lock(paths.out):
         clean_stale(paths.out)
         staging = staging_dir(paths.out)

@@ -203,3 +203,11 @@ def test_a_secret_name_as_the_whole_value_of_a_public_field_is_no_shared_wording
     assert any("E040" in p and field in p and "s.yml:" in p for p in problems), problems
     declared = _tree(tmp_path / "declared", {field: SECRET}, {"公开文字": [SECRET]})
     build(paths(tmp_path / "declared", declared))
+
+
+@pytest.mark.parametrize("written", ["参照秘密**测试**工程名称执行", "参照<b>秘密测试</b>工程名称执行", "参照[秘密测试工程](#a)名称执行",
+                                     "参照ＭＩＭＩ ceshi gongcheng mingcheng 执行", "参照秘密&#27979;试工程名称执行"])
+def test_a_withheld_name_in_markup_pinyin_or_entities_is_still_found_at_check(tmp_path: Path, written: str) -> None:
+    content = _tree(tmp_path, {"立项依据": written})
+    problems = _problems(tmp_path, content)
+    assert any("E040" in p and "立项依据" in p for p in problems), problems

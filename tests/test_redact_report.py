@@ -54,6 +54,8 @@ def test_the_report_folder_can_be_chosen_but_not_inside_the_site(tmp_path: Path)
     inside = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site2"), "--report-dir", str(tmp_path / "site2" / "r"))
     assert inside.returncode == 2 and "不能写在网站输出文件夹" in inside.stderr
     assert not (tmp_path / "site2").exists()
+    in_content = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site3"), "--report-dir", str(content / "r"))
+    assert in_content.returncode == 2 and "不能写在content 内容文件夹" in in_content.stderr and not (content / "r").exists()
 
 
 def _built_with_report(tmp_path: Path) -> tuple[Path, Path, Path]:

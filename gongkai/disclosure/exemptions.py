@@ -275,13 +275,18 @@ def _contained(source: _Source, searched: dict[str, list[Withheld]]) -> list[Pro
     if not searched:
         return []
     starts: list[int] = []
+    owners: list[int] = []
+    views: list[str] = []
     at = 0
-    for leaf in source.public:
-        starts.append(at)
-        at += len(leaf.form) + 1
+    for index, leaf in enumerate(source.public):
+        for view in _views(leaf.form):
+            starts.append(at)
+            owners.append(index)
+            views.append(view)
+            at += len(view) + 1
     hits: dict[int, set[str]] = {}
-    for position, form in Matcher(searched).found_at(SEPARATOR.join(leaf.form for leaf in source.public)):
-        hits.setdefault(bisect.bisect_right(starts, position) - 1, set()).add(form)
+    for position, form in Matcher(searched).found_at(SEPARATOR.join(views)):
+        hits.setdefault(owners[bisect.bisect_right(starts, position) - 1], set()).add(form)
     problems: list[Problem] = []
     seen: set[tuple[str, str, str]] = set()
     per_text: dict[str, int] = {}
@@ -296,6 +301,16 @@ def _contained(source: _Source, searched: dict[str, list[Withheld]]) -> list[Pro
                 per_text[item.source] = per_text.get(item.source, 0) + 1
                 problems.append(_problem(leaf, item, form, source.place(item)))
     return problems
+
+
+_MARKUP = re.compile(r"<[^<>]*>|\]\([^()]*\)|[*_`~#>\[\]|]")
+
+
+def _views(form: str) -> list[str]:
+    """A public text as written, and as its Markdown or HTML renders it: a withheld name split by
+    **emphasis**, a tag or a link is still whole on the page."""
+    unmarked = _MARKUP.sub("", form)
+    return [form, unmarked] if unmarked != form else [form]
 
 
 def _problem(leaf: _Leaf, item: Withheld, form: str, secret: Place) -> Problem:

@@ -31,8 +31,9 @@ def default_report_dir(out: Path) -> Path:
     return out.parent / "reports"
 
 
-def check_location(report_dir: Path, out: Path) -> None:
-    refuse_inside(report_dir, {"网站输出文件夹": out}, "脱密报告", "--report-dir 指定网站之外的文件夹")
+def check_location(report_dir: Path, out: Path, content: Path | None = None) -> None:
+    folders = {"网站输出文件夹": out} | ({"content 内容文件夹": content} if content is not None else {})
+    refuse_inside(report_dir, folders, "脱密报告", "--report-dir 指定网站和 content 之外的文件夹")
 
 
 def refuse_inside(target: Path, folders: dict[str, Path], what: str, how: str) -> None:
