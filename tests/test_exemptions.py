@@ -211,3 +211,21 @@ def test_a_withheld_name_in_markup_pinyin_or_entities_is_still_found_at_check(tm
     content = _tree(tmp_path, {"立项依据": written})
     problems = _problems(tmp_path, content)
     assert any("E040" in p and "立项依据" in p for p in problems), problems
+
+
+def test_a_redaction_that_also_forgets_to_list_what_it_withheld_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Worse than a copied field: redaction neither withholds the basis nor lists it for the audit.
+    # The source still marks the record secret (涉密: true), and that is what the needles come from.
+    real = redact._secret_project
+
+    def leaky(project, label, slug, dept, unit, rules, out, show_amount):  # type: ignore[no-untyped-def]
+        shown = real(project, label, slug, dept, unit, rules, out, show_amount)
+        return PublicProject(**{**shown.__dict__, "basis": project.basis})
+
+    monkeypatch.setattr(redact, "_hide_whole_project", lambda project, rule, rules, out: None)
+    monkeypatch.setattr(redact, "_secret_project", leaky)
+    content = _tree(tmp_path)
+    with pytest.raises(AuditFailed) as caught:
+        build(paths(tmp_path, content))
+    assert any("s.yml: 立项依据" in h.format() for h in caught.value.hits)
+    assert not (tmp_path / "site").exists()

@@ -25,11 +25,13 @@ from gongkai.leaks import DERIVED_KINDS, SEPARATOR, Matcher, derived_forms, norm
 from gongkai.public import AuditExemptions, Withheld
 from gongkai.source.indicators import framework_words
 from gongkai.source.load import Document
+from gongkai.source.schema import DEPARTMENT_FILE
 
 if TYPE_CHECKING:
     from gongkai.disclosure.redact import Redaction
 
 DECLARATION_KEY = "公开文字"
+UNLISTED_RULE = "涉密标记（脱密清单未列）"
 # Keys whose values are markers, amounts, dates of the build's own making or declarations: not
 # text that a page shows as written.
 _NOT_TEXT = frozenset({"涉密", "涉密字段", DECLARATION_KEY, "金额单位", "资金", "项目期资金", "资金支出计划", "金额", "合计", "年度"})
@@ -67,6 +69,7 @@ class Declared:
 
 @dataclass(frozen=True)
 class Exemptions:
+    withheld: tuple[Withheld, ...]  # redaction's list, and what the source marks secret beyond it
     audit: AuditExemptions
     declared: tuple[Declared, ...]
     problems: tuple[Problem, ...]  # E040 errors and W103 warnings
@@ -78,6 +81,7 @@ class _Leaf:
     path: tuple[str | int, ...]
     text: str
     form: str  # normalise(text)
+    marked: bool = False  # inside a record the source itself marks secret (涉密: true, 涉密字段)
 
     @property
     def place(self) -> Place:
@@ -91,18 +95,32 @@ def _field_name(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def _leaves(doc: Document) -> list[_Leaf]:
-    """Every text value of a document with its path, markers and amounts left out."""
+# What a secret project's page shows in its own right: never a secret by its marker alone.
+_SHOWN_OF_SECRET = frozenset({"实施单位", "链接名", "项目编码"})
+
+
+def _leaves(doc: Document, secret_folder: bool = False) -> list[_Leaf]:
+    """Every text value of a document with its path, markers and amounts left out, each marked
+    when the source marks it secret: the whole file (涉密: true, or a secret department's
+    folder), a listed 涉密字段, a row or unit entry with 涉密: true."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    whole = secret_folder or data.get("涉密") is True
+    fields = data.get("涉密字段") if isinstance(data.get("涉密字段"), list) else []
     out: list[_Leaf] = []
-    todo: list[tuple[Any, tuple[str | int, ...]]] = [(doc.data, ())]
+    todo: list[tuple[Any, tuple[str | int, ...], bool]] = [(doc.data, (), False)]
     while todo:
-        value, path = todo.pop()
+        value, path, marked = todo.pop()
         if isinstance(value, dict):
-            todo += [(inner, path + (key,)) for key, inner in reversed(value.items()) if key not in _NOT_TEXT]
+            marked = marked or (bool(path) and value.get("涉密") is True)
+            todo += [(inner, path + (key,), marked) for key, inner in reversed(value.items()) if key not in _NOT_TEXT]
         elif isinstance(value, list):
-            todo += [(inner, path + (i,)) for i, inner in reversed(list(enumerate(value)))]
+            todo += [(inner, path + (i,), marked) for i, inner in reversed(list(enumerate(value)))]
         elif isinstance(value, str) and value.strip():
-            out.append(_Leaf(doc, path, value.strip(), normalise(value)))
+            top = path[0] if path else ""
+            # A slug is published only as the path that redaction lists: alone, a few letters.
+            secret = path[-1] != "链接名" and (marked or (whole and (secret_folder or top not in _SHOWN_OF_SECRET))
+                                          or (top in fields and top != "实施单位"))
+            out.append(_Leaf(doc, path, value.strip(), normalise(value), secret and path[-1:] != ("日期",)))
     return out
 
 
@@ -175,7 +193,9 @@ class _Source:
         codes = {code_key(item.text) for item in withheld if _split_source(item)[1] == "项目编码"}
         self.places: dict[int, Place] = {}  # id(item) → where its text stands
         self.public: list[_Leaf] = []
-        leaves = [(leaf, by_file.get(doc.display, [])) for doc in docs for leaf in _leaves(doc)]
+        secret_folders = {d.path.parent for d in docs if d.path.name == DEPARTMENT_FILE and isinstance(d.data, dict) and d.data.get("涉密") is True}
+        leaves = [(leaf, by_file.get(doc.display, [])) for doc in docs for leaf in _leaves(doc, doc.path.parent in secret_folders)]
+        self.unlisted: list[_Leaf] = []  # marked secret in the source, yet on no withheld list
         withheld_at = [bool(items) and self._located(leaf, items) for leaf, items in leaves]
         by_field = set(self.places)
         # An item whose field was not found (a path this reader does not know) withholds every
@@ -186,7 +206,9 @@ class _Source:
                     if text == leaf.form and id(item) not in by_field:
                         located = True
                         self.places.setdefault(id(item), leaf.place)
-            if not located and leaf.doc.display not in whole and not self._names_withheld_code(leaf, codes):
+            if not located and leaf.marked:
+                self.unlisted.append(leaf)
+            elif not located and leaf.doc.display not in whole and not self._names_withheld_code(leaf, codes):
                 self.public.append(leaf)
         for file, items in by_file.items():
             for item, steps, _ in items:
@@ -216,10 +238,17 @@ class _Source:
 def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptions:
     """The audit's exemptions, the declarations and the problems of a validated, redacted tree."""
     source = _Source(docs, withheld)
+    # Redaction lists what it withholds as it builds the public model; a text the source marks
+    # secret that is on no list (a redaction mistake) is searched all the same.
+    vocabulary = {normalise(word): word for word in framework_words()}
+    marked = [leaf for leaf in source.unlisted if leaf.form not in vocabulary]  # category names are shown by design
+    unlisted = tuple(Withheld(leaf.text, f"{leaf.doc.display}: {_field_name(leaf.path)}", UNLISTED_RULE) for leaf in marked)
+    for leaf, item in zip(marked, unlisted):
+        source.places[id(item)] = leaf.place
+    withheld = withheld + unlisted
     public_values: dict[str, _Leaf] = {}
     for leaf in source.public:
         public_values.setdefault(leaf.form, leaf)
-    vocabulary = {normalise(word): word for word in framework_words()}
     declared, declared_forms = _declarations(docs, withheld)
     texts: set[str] = set()
     for item in withheld:
@@ -243,7 +272,7 @@ def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptio
     problems = _contained(source, searched) + [_unused(d) for d in declared if not d.covers]
     names = sorted({leaf.text for leaf in source.public if leaf.path[-1:] in (("项目名称",), ("部门名称",), ("部门简称",), ("单位名称",))
                     or leaf.path[:1] == ("实施单位",)})
-    return Exemptions(AuditExemptions(tuple(sorted(exempt)), tuple(names)), tuple(declared), tuple(problems))
+    return Exemptions(withheld, AuditExemptions(tuple(sorted(exempt)), tuple(names)), tuple(declared), tuple(problems))
 
 
 def _declarations(docs: list[Document], withheld: tuple[Withheld, ...]) -> tuple[list[Declared], set[str]]:
@@ -337,6 +366,6 @@ def with_exemptions(redaction: Redaction, docs: list[Document]) -> Redaction:
     errors = [p for p in found.problems if not p.is_warning]
     if errors:
         raise ContentError(errors)
-    public = replace(redaction.public, exempt=found.audit)
+    public = replace(redaction.public, withheld=found.withheld, exempt=found.audit)
     warnings = redaction.warnings + tuple(p for p in found.problems if p.is_warning)
     return replace(redaction, public=public, declared=found.declared, warnings=warnings)
