@@ -332,7 +332,11 @@ def _many_views(strings: list[str]) -> list[str]:
 
 def _cbor_strings(data: bytes) -> list[str] | None:
     """Every text and byte string of the CBOR items that fill data exactly, in order (map keys
-    before their values); None if they don't (the file is then read as flat text)."""
+    before their values); None if they don't (the file is then read as flat text).
+
+    Read with cbor2, one well-kept decoder for the audit and search.py. It costs more than the
+    former numpy head walk (1,000 projects: about 1.4 s for the 5.7 MB of index against 0.6 s;
+    an index is 1.8 million small arrays, each a Python object once decoded)."""
     stream = io.BytesIO(data)
     decoder = cbor2.CBORDecoder(stream)
     out: list[str] = []
