@@ -15,7 +15,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-import ahocorasick
+import ahocorasick  # type: ignore[import-not-found]  # pyahocorasick ships no stubs
 from pypinyin import Style, lazy_pinyin
 
 from gongkai.slugs import MAX_SLUG, slugify
@@ -70,8 +70,8 @@ def _unescape(text: str) -> str:
 
 def _pinyin(text: str) -> tuple[list[str], list[str]]:
     """slugs.pinyin_words(text), and the same for its Chinese characters only, in one conversion."""
-    tokens = lazy_pinyin(unicodedata.normalize("NFKC", text), style=Style.NORMAL,
-                         errors=lambda s: ["\u0000" + t for t in re.split(r"[^0-9A-Za-z]+", s) if t])
+    tokens = lazy_pinyin(unicodedata.normalize("NFKC", text), style=Style.NORMAL,  # a list per run is allowed (pypinyin docs)
+                         errors=lambda s: ["\u0000" + t for t in re.split(r"[^0-9A-Za-z]+", s) if t])  # type: ignore[arg-type,return-value]
     words = [t.lstrip("\u0000").lower() for t in tokens]
     words = [w for w in words if w and re.fullmatch(r"[0-9A-Za-z]+", w)]
     chinese = [t.lower() for t in tokens if not t.startswith("\u0000") and re.fullmatch(r"[a-z]+", t.lower())]

@@ -105,7 +105,8 @@ def _leaves(doc: Document, secret_folder: bool = False) -> list[_Leaf]:
     folder), a listed 涉密字段, a row or unit entry with 涉密: true."""
     data = doc.data if isinstance(doc.data, dict) else {}
     whole = secret_folder or data.get("涉密") is True
-    fields = data.get("涉密字段") if isinstance(data.get("涉密字段"), list) else []
+    listed = data.get("涉密字段")
+    fields: list[Any] = listed if isinstance(listed, list) else []
     out: list[_Leaf] = []
     todo: list[tuple[Any, tuple[str | int, ...], bool]] = [(doc.data, (), False)]
     while todo:
@@ -254,11 +255,11 @@ def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptio
     for item in withheld:
         identifying = _split_source(item)[1] in IDENTIFYING
         for form, kind in derived_forms(item.text):
-            leaf = public_values.get(form)
-            if leaf is not None and (leaf.path[-1] in _CODES or not (identifying or kind in DERIVED_KINDS)):
+            shared = public_values.get(form)
+            if shared is not None and (shared.path[-1] in _CODES or not (identifying or kind in DERIVED_KINDS)):
                 # An assigned public code is its own (one spelling a secret's initials is W102); a
                 # secret record's name is no shared wording, nor is a public 链接名 spelling one.
-                texts.add(leaf.text)
+                texts.add(shared.text)
             elif form in vocabulary and not identifying:
                 texts.add(vocabulary[form])
     # A text published whole is published in every form it takes (its sentences, its pinyin):

@@ -34,7 +34,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import unquote
 
 import cbor2
@@ -351,18 +351,18 @@ def _cbor_strings(data: bytes) -> list[str] | None:
 def _cbor_item_strings(item: object, out: list[str]) -> None:
     """Depth first, without recursion: an index holds arrays of millions of integers, which are
     dropped a list at a time."""
-    stack = [item]
+    stack: list[Any] = [item]
     while stack:
         value = stack.pop()
         kind = type(value)
         if kind is str:
-            out.append(value)  # type: ignore[arg-type]
+            out.append(value)
         elif kind is bytes:
-            out.append(value.decode("utf-8", "ignore"))  # type: ignore[union-attr]
+            out.append(value.decode("utf-8", "ignore"))
         elif kind is list or kind is tuple:
-            stack.extend(reversed([v for v in value if type(v) is not int]))  # type: ignore[union-attr]
+            stack.extend(reversed([v for v in value if type(v) is not int]))
         elif kind is dict:
-            for key, inner in reversed(list(value.items())):  # type: ignore[union-attr]
+            for key, inner in reversed(list(value.items())):
                 stack += [inner, key]
         elif isinstance(value, cbor2.CBORTag):
             stack.append(value.value)

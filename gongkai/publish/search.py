@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Coroutine, Iterable
+from typing import Any, Callable, Coroutine, Iterable
 
 import cbor2
 from pypinyin import Style, lazy_pinyin
@@ -456,7 +456,7 @@ def _complete(folder: Path, sizes: dict[str, int]) -> bool:
 _MAGIC = b"pagefind_dcd"
 
 
-def _cbor_read(data: bytes, at: int) -> object:
+def _cbor_read(data: bytes, at: int) -> Any:
     """The one CBOR item of a Pagefind file, read from `at` (after its magic) to the end."""
     return cbor2.loads(data[at:])
 
