@@ -229,3 +229,32 @@ def test_a_redaction_that_also_forgets_to_list_what_it_withheld_is_caught(tmp_pa
         build(paths(tmp_path, content))
     assert any("s.yml: 立项依据" in h.format() for h in caught.value.hits)
     assert not (tmp_path / "site").exists()
+
+
+def test_a_secret_of_another_year_in_public_text_fails_check(tmp_path: Path) -> None:
+    content = write_tree(tmp_path / "content", {"部门.yml": DEPARTMENT.replace("年度: 2025", "年度: 2024"),
+                                                "s.yml": dump(project(SECRET, "MM001", 2000.0, 涉密=True))}, year="2024")
+    write_tree(content, {"部门.yml": DEPARTMENT, "a.yml": dump(project("公开测试项目", "GK001", 3000.0, 立项依据=f"延续{SECRET}。"))})
+    problems = _problems(tmp_path, content)
+    assert any("E040" in p and "2025/ceshi/a.yml" in p and "2024/ceshi/s.yml" in p for p in problems), problems
+
+
+def test_a_secret_department_name_in_another_department_fails_check(tmp_path: Path) -> None:
+    secret_department = DEPARTMENT.replace("测试市委政法委员会", "测试市保密工作委员会").replace("测试市委政法委", "测试市保密委")
+    secret_department = secret_department.replace("链接名: ceshi", "链接名: baomi") + "涉密: true\n"
+    content = write_tree(tmp_path / "content", {"部门.yml": secret_department,
+                                                "s.yml": dump(project("保密委项目", "BM001", 100.0, unit="测试市保密工作委员会本级"))}, dept="baomi")
+    write_tree(content, {"部门.yml": DEPARTMENT + "整体绩效目标: 配合测试市保密工作委员会开展工作。\n",
+                         "a.yml": dump(project("公开测试项目", "GK001", 3000.0))})
+    problems = _problems(tmp_path, content)
+    assert any("E040" in p and "ceshi/部门.yml" in p and "baomi/部门.yml" in p and "部门名称" in p for p in problems), problems
+
+
+def test_a_register_project_name_in_public_text_fails_check(tmp_path: Path) -> None:
+    content = write_tree(tmp_path / "content", {"部门.yml": DEPARTMENT, "r.yml": dump(project("登记册测试工程", "GZIT-2022-R1", 500.0)),
+                                                "a.yml": dump(project("公开测试项目", "GK001", 3000.0, 资金用途="用于登记册测试工程的配套。"))})
+    register = tmp_path / "register.txt"
+    register.write_text("gzit2022r1  # other case and separators\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        check(paths(tmp_path, content, secret_register=register))
+    assert any(p.code == "E040" and "r.yml" in p.detail for p in caught.value.problems), [p.format() for p in caught.value.problems]
