@@ -9,7 +9,12 @@ taken from it would hide exactly that mistake.
 
 A withheld text found *inside* a public source text (a secret project's name in a public
 project's 立项依据, a sentence of its goal in a department goal) is an error (E040) naming both
-places: published, it would be a leak that no exemption may cover.
+places: published, it would be a leak that no exemption may cover. A secret record's name or code
+is never shared wording, not even as a public field's whole value.
+
+What is searched is redaction's withheld list (the classifier's decisions) and, beyond it, every
+text the source itself marks secret (涉密: true, 涉密字段) that the list lacks: a redaction mistake
+that forgets to list what it copies is caught too.
 """
 
 from __future__ import annotations
@@ -236,21 +241,43 @@ class _Source:
         return self.places[id(item)]
 
 
+_NAME_KEYS = (("项目名称",), ("部门名称",), ("部门简称",), ("单位名称",))
+
+
 def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptions:
     """The audit's exemptions, the declarations and the problems of a validated, redacted tree."""
     source = _Source(docs, withheld)
-    # Redaction lists what it withholds as it builds the public model; a text the source marks
-    # secret that is on no list (a redaction mistake) is searched all the same.
     vocabulary = {normalise(word): word for word in framework_words()}
+    withheld = withheld + _unlisted(source, vocabulary)
+    declared, declared_forms = _declarations(docs, withheld)
+    exempt = _shared_forms(source, withheld, vocabulary) | declared_forms
+    searched: dict[str, list[Withheld]] = {}
+    for item in withheld:
+        for form, _kind in derived_forms(item.text):
+            if form not in exempt:
+                searched.setdefault(form, []).append(item)
+    problems = _contained(source, searched) + [_unused(d) for d in declared if not d.covers]
+    names = sorted({leaf.text for leaf in source.public if leaf.path[-1:] in _NAME_KEYS or leaf.path[:1] == ("实施单位",)})
+    return Exemptions(withheld, AuditExemptions(tuple(sorted(exempt)), tuple(names)), tuple(declared), tuple(problems))
+
+
+def _unlisted(source: _Source, vocabulary: dict[str, str]) -> tuple[Withheld, ...]:
+    """Redaction lists what it withholds as it builds the public model; a text the source marks
+    secret that is on no list (a redaction mistake) is searched all the same."""
     marked = [leaf for leaf in source.unlisted if leaf.form not in vocabulary]  # category names are shown by design
-    unlisted = tuple(Withheld(leaf.text, f"{leaf.doc.display}: {_field_name(leaf.path)}", UNLISTED_RULE) for leaf in marked)
-    for leaf, item in zip(marked, unlisted):
+    items = tuple(Withheld(leaf.text, f"{leaf.doc.display}: {_field_name(leaf.path)}", UNLISTED_RULE) for leaf in marked)
+    for leaf, item in zip(marked, items):
         source.places[id(item)] = leaf.place
-    withheld = withheld + unlisted
+    return items
+
+
+def _shared_forms(source: _Source, withheld: tuple[Withheld, ...], vocabulary: dict[str, str]) -> set[str]:
+    """The forms of withheld texts that the source publishes in its own right: a public field's
+    whole value, or the framework's category names; and every form such a text takes (its
+    sentences, its pinyin), which is then no evidence of a leak whichever withheld text shares it."""
     public_values: dict[str, _Leaf] = {}
     for leaf in source.public:
         public_values.setdefault(leaf.form, leaf)
-    declared, declared_forms = _declarations(docs, withheld)
     texts: set[str] = set()
     for item in withheld:
         identifying = _split_source(item)[1] in IDENTIFYING
@@ -262,18 +289,7 @@ def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptio
                 texts.add(shared.text)
             elif form in vocabulary and not identifying:
                 texts.add(vocabulary[form])
-    # A text published whole is published in every form it takes (its sentences, its pinyin):
-    # none of them is evidence of a leak, whichever withheld text shares it.
-    exempt = {form for text in texts for form, _kind in derived_forms(text)} | declared_forms
-    searched: dict[str, list[Withheld]] = {}
-    for item in withheld:
-        for form, _kind in derived_forms(item.text):
-            if form not in exempt:
-                searched.setdefault(form, []).append(item)
-    problems = _contained(source, searched) + [_unused(d) for d in declared if not d.covers]
-    names = sorted({leaf.text for leaf in source.public if leaf.path[-1:] in (("项目名称",), ("部门名称",), ("部门简称",), ("单位名称",))
-                    or leaf.path[:1] == ("实施单位",)})
-    return Exemptions(withheld, AuditExemptions(tuple(sorted(exempt)), tuple(names)), tuple(declared), tuple(problems))
+    return {form for text in texts for form, _kind in derived_forms(text)}
 
 
 def _declarations(docs: list[Document], withheld: tuple[Withheld, ...]) -> tuple[list[Declared], set[str]]:
