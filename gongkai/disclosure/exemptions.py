@@ -39,7 +39,7 @@ DECLARATION_KEY = "公开文字"
 UNLISTED_RULE = "涉密标记（脱密清单未列）"
 # Keys whose values are markers, amounts, dates of the build's own making or declarations: not
 # text that a page shows as written.
-_NOT_TEXT = frozenset({"涉密", "涉密字段", DECLARATION_KEY, "金额单位", "资金", "项目期资金", "资金支出计划", "金额", "合计", "年度"})
+_NOT_TEXT = frozenset({"涉密", "涉密字段", DECLARATION_KEY, "已知警告", "金额单位", "资金", "项目期资金", "资金支出计划", "金额", "合计", "年度"})
 # Withheld fields that name a record: found in public text, even as its whole value, they are a
 # leak (E040) unless declared; other withheld texts equal to a whole public value are shared wording.
 IDENTIFYING = frozenset({"项目名称", "项目编码", "链接名", "部门名称", "部门简称", "部门编码", "单位.单位名称", "单位.单位编码"})

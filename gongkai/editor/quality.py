@@ -246,7 +246,9 @@ def write_report(result: object, target: Path, folders: dict[str, Path] | None =
     """Write the report for a checked site (pipeline.check's Result), never into `folders` (the
     site, content/): it is internal. Refused too if what it quotes holds any withheld text."""
     refuse_inside(target, folders or {}, "质量审查报告", "--report 指定网站和 content 文件夹之外的文件")
-    site, warnings, redaction = getattr(result, "site"), getattr(result, "warnings"), getattr(result, "redaction")
+    site, redaction = getattr(result, "site"), getattr(result, "redaction")
+    # the review lists every finding: a warning acknowledged under 已知警告 is still one to review
+    warnings = list(getattr(result, "warnings")) + list(getattr(result, "acknowledged", []))
     assert site is not None and redaction is not None
     reviews = review_site(site, warnings, secrecy(redaction.public.withheld))
     _refuse_withheld(_quoted(reviews), redaction.public)

@@ -46,6 +46,8 @@ class Record:
         return [f.key for f in self.fields]
 
 
+KNOWN_WARNINGS_DOC = ("本文件中已核对、予以接受的警告代码，如 [W101]：来源表格本身如此、不宜改动时填写；"
+                      "check 不再逐条列出这些警告，只报告条数，新出现的其他警告照常显示。")
 SECRET_DOC = "涉密标记：true 表示涉密，公开网站只显示标准用语；只能写 true 或 false。"
 
 INDICATOR = Record("指标", (
@@ -104,6 +106,7 @@ PROJECT = Record("项目", (
     Field("公开文字", "public_texts", TEXTS, "本记录中不公开的内容里，经保密审查确认可以公开的文字（原样抄写），如 [社会治安综合治理]；"
           "列入内部脱密报告，泄密审计不再检索这些文字。", []),
     Field("备注", "note", TEXT, "备注，会在页面上显示。", None),
+    Field("已知警告", "known_warnings", KEYS, KNOWN_WARNINGS_DOC, []),
 ))
 
 TASK = Record("年度主要任务", (
@@ -142,6 +145,7 @@ DEPARTMENT = Record("部门", (
     Field("公开文字", "public_texts", TEXTS, "本记录中不公开的内容里，经保密审查确认可以公开的文字（原样抄写），如 [社会治安综合治理]；"
           "列入内部脱密报告，泄密审计不再检索这些文字。", []),
     Field("备注", "note", TEXT, "备注，会在页面上显示。", None),
+    Field("已知警告", "known_warnings", KEYS, KNOWN_WARNINGS_DOC, []),
 ))
 
 DEPARTMENT_FILE = "部门.yml"
