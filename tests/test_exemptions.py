@@ -196,7 +196,7 @@ def test_the_example_site_checks_without_new_errors() -> None:
     assert not re.search(r"E040|W103", result.stderr)
 
 
-@pytest.mark.parametrize("field", ["备注", "来源", "项目名称"])
+@pytest.mark.parametrize("field", ["备注", "来源", "立项依据"])
 def test_a_secret_name_as_the_whole_value_of_a_public_field_is_no_shared_wording(tmp_path: Path, field: str) -> None:
     content = _tree(tmp_path, {field: SECRET})
     problems = _problems(tmp_path, content)

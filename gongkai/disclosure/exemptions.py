@@ -44,6 +44,9 @@ _NOT_TEXT = frozenset({"涉密", "涉密字段", DECLARATION_KEY, "已知警告"
 # leak (E040) unless declared; other withheld texts equal to a whole public value are shared wording.
 IDENTIFYING = frozenset({"项目名称", "项目编码", "链接名", "部门名称", "部门简称", "部门编码", "单位.单位名称", "单位.单位编码"})
 _CODES = frozenset({"项目编码", "部门编码", "单位编码", "分类编码"})
+# Fields that hold one kind of identity: a unit is named in 单位 lists, as 实施单位 and, for a
+# department's own level, by the department's name.
+_IDENTITIES = {"项目名称": "project", "单位名称": "unit", "实施单位": "unit", "部门名称": "unit", "部门简称": "unit"}
 # Keys whose value names another record by its code: the classifier decides what they publish,
 # so one naming a withheld code is neither public text nor shared wording (the audit searches it).
 _REFERENCES = frozenset({"项目编码", "上年项目"})
@@ -202,7 +205,19 @@ class _Source:
         secret_folders = {d.path.parent for d in docs if d.path.name == DEPARTMENT_FILE and isinstance(d.data, dict) and d.data.get("涉密") is True}
         leaves = [(leaf, by_file.get(doc.display, [])) for doc in docs for leaf in _leaves(doc, doc.path.parent in secret_folders)]
         self.unlisted: list[_Leaf] = []  # marked secret in the source, yet on no withheld list
-        withheld_at = [bool(items) and self._located(leaf, items) for leaf, items in leaves]
+        matches: dict[int, list[int]] = {}  # id(item) → the leaves its field and text match
+        for index, (leaf, items) in enumerate(leaves):
+            for item, steps, text in items:
+                if text == leaf.form and _under(leaf.path, steps):
+                    matches.setdefault(id(item), []).append(index)
+        withheld_at = [False] * len(leaves)
+        for item_id, found in matches.items():
+            # 单位.单位名称 names no entry: a unit listed twice (once public, once secret) is
+            # withheld where the source marks it, public where it does not.
+            chosen = [i for i in found if leaves[i][0].marked] or found
+            for i in chosen:
+                withheld_at[i] = True
+                self.places.setdefault(item_id, leaves[i][0].place)
         by_field = set(self.places)
         # An item whose field was not found (a path this reader does not know) withholds every
         # leaf of its file with its text: fail closed, never exempt a secret by a reading error.
@@ -224,13 +239,6 @@ class _Source:
     def _names_withheld_code(leaf: _Leaf, codes: set[str]) -> bool:
         referring = leaf.path[:1] == ("年度主要任务",) or leaf.path[-1:] == ("上年项目",)
         return referring and leaf.path[-1] in _REFERENCES and code_key(leaf.text) in codes
-
-    def _located(self, leaf: _Leaf, items: list[tuple[Withheld, list[str | int], str]]) -> bool:
-        """Whether the leaf is the text of a withheld item of its file, by field and value."""
-        found = [item for item, steps, text in items if text == leaf.form and _under(leaf.path, steps)]
-        for item in found:
-            self.places.setdefault(id(item), leaf.place)
-        return bool(found)
 
     def _fallback_place(self, file: str, steps: list[str | int]) -> Place:
         doc = self.docs.get(file)
@@ -261,6 +269,14 @@ def exemptions(docs: list[Document], withheld: tuple[Withheld, ...]) -> Exemptio
     return Exemptions(withheld, AuditExemptions(tuple(sorted(exempt)), tuple(names)), tuple(declared), tuple(problems))
 
 
+def _same_identity(field: str, shared: _Leaf, kind: str) -> bool:
+    """A secret record's name that is the name of a public record (the same project public in
+    another year, say): whether that identity may be shown is the classifier's question across
+    records and years, not a text copied into public wording."""
+    group = _IDENTITIES.get(field.rsplit(".", 1)[-1])
+    return kind not in DERIVED_KINDS and group is not None and group == _IDENTITIES.get(str(shared.path[-1]))
+
+
 def _unlisted(source: _Source, vocabulary: dict[str, str]) -> tuple[Withheld, ...]:
     """Redaction lists what it withholds as it builds the public model; a text the source marks
     secret that is on no list (a redaction mistake) is searched all the same."""
@@ -275,20 +291,23 @@ def _shared_forms(source: _Source, withheld: tuple[Withheld, ...], vocabulary: d
     """The forms of withheld texts that the source publishes in its own right: a public field's
     whole value, or the framework's category names; and every form such a text takes (its
     sentences, its pinyin), which is then no evidence of a leak whichever withheld text shares it."""
-    public_values: dict[str, _Leaf] = {}
+    public_values: dict[str, list[_Leaf]] = {}
     for leaf in source.public:
-        public_values.setdefault(leaf.form, leaf)
+        public_values.setdefault(leaf.form, []).append(leaf)
     texts: set[str] = set()
     for item in withheld:
-        identifying = _split_source(item)[1] in IDENTIFYING
+        field = _split_source(item)[1]
+        identifying = field in IDENTIFYING
         for form, kind in derived_forms(item.text):
-            shared = public_values.get(form)
-            if shared is not None and (shared.path[-1] in _CODES or not (identifying or kind in DERIVED_KINDS)):
-                # An assigned public code is its own (one spelling a secret's initials is W102); a
-                # secret record's name is no shared wording, nor is a public 链接名 spelling one.
-                texts.add(shared.text)
-            elif form in vocabulary and not identifying:
-                texts.add(vocabulary[form])
+            for shared in public_values.get(form, ()):
+                if shared.path[-1] in _CODES or _same_identity(field, shared, kind) or not (identifying or kind in DERIVED_KINDS):
+                    # An assigned public code is its own (one spelling a secret's initials is W102); a
+                    # secret record's name is no shared wording, nor is a public 链接名 spelling one.
+                    texts.add(shared.text)
+                    break
+            else:
+                if form in vocabulary and not identifying:
+                    texts.add(vocabulary[form])
     return {form for text in texts for form, _kind in derived_forms(text)}
 
 
