@@ -258,3 +258,16 @@ def test_a_register_project_name_in_public_text_fails_check(tmp_path: Path) -> N
     with pytest.raises(ContentError) as caught:
         check(paths(tmp_path, content, secret_register=register))
     assert any(p.code == "E040" and "r.yml" in p.detail for p in caught.value.problems), [p.format() for p in caught.value.problems]
+
+
+def test_the_same_name_on_a_public_record_of_another_year_is_not_copied_wording(tmp_path: Path) -> None:
+    # Public in 2024, secret in 2025 under the same name: the classifier's cross-year question (not
+    # E040); the name written into a public basis is still E040.
+    content = write_tree(tmp_path / "content", {"部门.yml": DEPARTMENT.replace("年度: 2025", "年度: 2024"),
+                                                "p.yml": dump(project(SECRET, "MM001", 2000.0))}, year="2024")
+    write_tree(content, {"部门.yml": DEPARTMENT, "s.yml": dump(project(SECRET, "MM001", 2000.0, 涉密=True)),
+                         "a.yml": dump(project("公开测试项目", "GK001", 3000.0))})
+    check(paths(tmp_path, content))
+    (content / "2025" / "ceshi" / "a.yml").write_text(dump(project("公开测试项目", "GK001", 3000.0, 立项依据=f"接续{SECRET}。")), encoding="utf-8")
+    problems = _problems(tmp_path, content)
+    assert any("E040" in p and "2025/ceshi/a.yml" in p for p in problems), problems
