@@ -261,13 +261,16 @@ def test_a_register_project_name_in_public_text_fails_check(tmp_path: Path) -> N
 
 
 def test_the_same_name_on_a_public_record_of_another_year_is_not_copied_wording(tmp_path: Path) -> None:
-    # Public in 2024, secret in 2025 under the same name: the classifier's cross-year question (not
-    # E040); the name written into a public basis is still E040.
+    # Public in 2024, secret in 2025 under the same name: the name is published in its own right
+    # (whether the two may be linked is the classifier's cross-year question, not E040); a sentence
+    # of the secret year's goal written into a public basis is still E040.
+    secret = project(SECRET, "MM001", 2000.0, 涉密=True)
+    secret["年度目标"]["目标"] = GOAL
     content = write_tree(tmp_path / "content", {"部门.yml": DEPARTMENT.replace("年度: 2025", "年度: 2024"),
                                                 "p.yml": dump(project(SECRET, "MM001", 2000.0))}, year="2024")
-    write_tree(content, {"部门.yml": DEPARTMENT, "s.yml": dump(project(SECRET, "MM001", 2000.0, 涉密=True)),
-                         "a.yml": dump(project("公开测试项目", "GK001", 3000.0))})
+    write_tree(content, {"部门.yml": DEPARTMENT, "s.yml": dump(secret), "a.yml": dump(project("公开测试项目", "GK001", 3000.0))})
     check(paths(tmp_path, content))
-    (content / "2025" / "ceshi" / "a.yml").write_text(dump(project("公开测试项目", "GK001", 3000.0, 立项依据=f"接续{SECRET}。")), encoding="utf-8")
+    (content / "2025" / "ceshi" / "a.yml").write_text(dump(project("公开测试项目", "GK001", 3000.0, 立项依据=f"为{GOAL_SENTENCE}立项。")),
+                                                      encoding="utf-8")
     problems = _problems(tmp_path, content)
-    assert any("E040" in p and "2025/ceshi/a.yml" in p for p in problems), problems
+    assert any("E040" in p and "2025/ceshi/a.yml" in p and "2025/ceshi/s.yml" in p for p in problems), problems
