@@ -191,7 +191,7 @@ def test_a_public_project_whose_previous_names_a_secret_project_links_to_nothing
     assert 'id="compare"' not in page and "/2024/" not in page.split("<main", 1)[1].split("</main>", 1)[0]
     everything = every_file_text(site)
     assert not shows_amount(everything, "7654.32")
-    assert ("W103" in {w.code for w in result.warnings}) == (label == "code")
+    assert ("W104" in {w.code for w in result.warnings}) == (label == "code")
 
 
 def flip_tree(root: Path, confirmed: bool = False) -> Path:
@@ -204,7 +204,7 @@ def flip_tree(root: Path, confirmed: bool = False) -> Path:
 def test_a_code_public_in_one_year_and_secret_in_another_is_explained_by_check(tmp_path: Path) -> None:
     content = flip_tree(tmp_path / "content")
     result = check(paths(tmp_path, content, Disclosure(secret_label="code")))
-    ties = [w for w in result.warnings if w.code == "W103"]
+    ties = [w for w in result.warnings if w.code == "W104"]
     assert len(ties) == 1
     tie = ties[0]
     assert tie.file.endswith("2025/ceshi/f.yml") and "2024/ceshi/f.yml" in tie.detail
@@ -227,7 +227,7 @@ def test_unconfirmed_the_built_site_never_shows_the_code_beside_the_secret_recor
 def test_confirmed_the_secret_record_may_show_its_code(tmp_path: Path) -> None:
     content = flip_tree(tmp_path / "content", confirmed=True)
     result = check(paths(tmp_path, content, Disclosure(secret_label="code")))
-    assert "W103" not in {w.code for w in result.warnings}
+    assert "W104" not in {w.code for w in result.warnings}
     build(paths(tmp_path, content, Disclosure(secret_label="code")))
     assert "FLIP-01" in (tmp_path / "site" / "2025" / "ceshi" / "index.html").read_text(encoding="utf-8")
     assert leaks(tmp_path / "site", ["麒麟今年涉密", "麒麟涉密依据"]) == []

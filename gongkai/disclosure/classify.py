@@ -20,7 +20,7 @@ The rules, widest first:
   public too; a public record whose 上年项目 names a secret record links to nothing.
 - a code that is public in one year and secret in another ties the two records together: unless
   the secret record confirms it (`确认编码关联: true`), the secret record's code is not shown
-  even with `secret_label: code`, and `check` warns (W103).
+  even with `secret_label: code`, and `check` warns (W104).
 """
 
 from __future__ import annotations
@@ -300,7 +300,7 @@ def _code_ties(site: Site, groups: dict[str, str], secret_label: str,
 def _tie_warning(record: Project, public: Iterable[Project]) -> Problem:
     named = "、".join(f"{p.file}（{p.year}年）" for p in sorted(public, key=lambda p: p.file))
     return Problem(
-        "W103", record.file, 0, 0,
+        "W104", record.file, 0, 0,
         f"该涉密项目（{record.year}年）与公开项目 {named}是同一编码（或上年项目）：公开编码会把涉密记录与公开记录关联起来；"
         "本次构建不在涉密记录旁显示编码", record.code,
         "任选其一：在 site_config.yml 中把 disclosure.secret_label 设为 numbered 或 hidden；"

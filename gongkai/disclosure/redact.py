@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from gongkai.disclosure import control as dc
 from gongkai.disclosure import relations as rel
@@ -54,6 +55,7 @@ class Redaction:
     amounts: dc.Plan | None = None  # the amount protection: what was hidden and the attacker's intervals
     relations: rel.Relations | None = None
     warnings: tuple[Problem, ...] = ()
+    declared: tuple[Any, ...] = ()  # exemptions.Declared: texts secret records declare public (公开文字)
     classification: Classification = field(default_factory=Classification)
 
 
@@ -378,7 +380,7 @@ def redact_site(site: Site, rules: Disclosure, register: Register | None = None,
                          if now in out.paths and before in out.paths))
     public = PublicSite(departments=departments, withheld=tuple(out.withheld), predecessors=links)
     warnings = tuple(cls.warnings) + tuple(code_warnings(public, out.withheld))
-    return Redaction(public, tuple(out.log), out.plan, relations, warnings, cls)
+    return Redaction(public, tuple(out.log), out.plan, relations, warnings, classification=cls)
 
 
 # ---- amounts ----------------------------------------------------------------------------------
