@@ -42,9 +42,10 @@ class PlanPoint:
 class ParsedValue:
     """What could be read from free-text 指标值; None fields mean 'not stated'."""
 
-    comparator: str | None
+    comparator: str | None  # ≥ ≤ > < =, or ~ for a range (number to number_max)
     number: Decimal | None
     unit: str | None
+    number_max: Decimal | None = None  # the upper end of a range (90%-95%, 3至5次)
 
 
 @dataclass(frozen=True)

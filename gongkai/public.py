@@ -34,6 +34,7 @@ class PublicIndicator:
     comparator: str | None = None
     number: Decimal | None = None
     number_unit: str | None = None
+    number_max: Decimal | None = None  # the upper end of a range (comparator ~)
     misfiled: bool = False
     withheld: bool = False
 

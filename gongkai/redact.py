@@ -173,7 +173,7 @@ def _indicator(row: Indicator, anchor: str, rules: Disclosure, out: _Collector, 
         anchor=anchor, level1=row.level1, level2=row.level2, level3=row.level3, value=row.value,
         description=row.description, basis=row.basis, standard=row.standard, code=row.code,
         comparator=parsed.comparator if parsed else None, number=parsed.number if parsed else None,
-        number_unit=parsed.unit if parsed else None,
+        number_unit=parsed.unit if parsed else None, number_max=parsed.number_max if parsed else None,
         misfiled=row.level1_norm is None or (row.level2 is not None and row.level2_norm is None),
     )
 

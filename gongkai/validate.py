@@ -292,7 +292,7 @@ class Reader:
 def indicator(reader: Reader, data: dict[str, Any], path: tuple) -> Indicator:
     level1, level2 = data["level1"], data.get("level2")
     l1, l2, warning = normalise(level1, level2)
-    warning = warning or misfiled_content(level2, data["level3"], data.get("description"))
+    warning = warning or misfiled_content(level2, data["level3"], data.get("description"), data["value"])
     if warning:
         reader.check.add("W101", reader.doc, path, warning)
     return Indicator(
