@@ -36,6 +36,11 @@ class Cell:
     label: str  # how messages name it (its public label, never a secret name)
     amount: Decimal  # in 元
     withheld: bool = False  # primary suppression: the rules withhold this amount
+    # False for an amount that is no project's or task's: the part of a stated 项目支出 that no
+    # listed task accounts for (withheld: unknown to the attacker, it widens the totals it is in),
+    # or a stated 基本支出 (published). Such a cell needs no protection and is never hidden to
+    # protect another.
+    protected: bool = True
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,7 @@ def exposures(table: Table, hidden: frozenset[str] | None = None, suppressed: fr
     bounds = _bounds(ordered, rows)
     found = []
     for cell in table.cells:
-        if cell.key not in hidden:
+        if cell.key not in hidden or not cell.protected:
             continue
         low, high = bounds[cell.key]
         in_totals = tuple(t for t, members, _ in rows if cell.key in members)
@@ -194,7 +199,7 @@ def protect(table: Table, mode: str, protection: Decimal = PROTECTION) -> Plan:
     could not compute from the department total, so the same protection applies to both.
     """
     primary = frozenset(c.key for c in table.cells if c.withheld)
-    if not primary:
+    if not any(c.withheld and c.protected for c in table.cells):
         return Plan(hidden=primary)
     if mode == "fail":
         return Plan(hidden=primary, exposures=tuple(exposures(table, primary, protection=protection)))
@@ -222,7 +227,7 @@ def _withhold_another_cell(table: Table, found: list[Exposure], state: _State, p
     """Secondary suppression: hide one more published cell in the exposing total, big enough to cover."""
     exposure = found[0]
     for total in sorted(exposure.totals, key=lambda t: len(t.members)):
-        candidates = [table.cell(k) for k in total.members if k not in state.hidden]
+        candidates = [c for c in (table.cell(k) for k in total.members if k not in state.hidden) if c.protected]
         if not candidates:
             continue
         need = exposure.cell.amount * protection

@@ -155,8 +155,8 @@ def _money(money: Money | None, show: bool) -> PublicMoney | None:
     if money is None:
         return None
     if not show:
-        return PublicMoney(total=None)
-    return PublicMoney(total=money.total, fiscal=money.fiscal, special=money.special, other=money.other)
+        return PublicMoney(total=None, label=money.label)
+    return PublicMoney(total=money.total, fiscal=money.fiscal, special=money.special, other=money.other, label=money.label)
 
 
 def _indicator(row: Indicator, anchor: str, rules: Disclosure, out: _Collector, source: str, secret: bool) -> PublicIndicator:
@@ -246,7 +246,7 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
         out.record(dept, f"{source}: {key}", "涉密字段")
     return PublicProject(
         slug=slug, name=label, year=project.year, department_slug=dept.slug,
-        department_name=dept.name, unit=unit, money=_money(project.money, show_amount), code=project.code,  # type: ignore[arg-type]
+        department_name=dept.name, unit=unit, money=_money(project.money, show_amount), form=project.form, code=project.code,  # type: ignore[arg-type]
         category=keep("category"), nature=keep("nature"), attributes=attributes, period=keep("period"),
         basis=keep("basis"), purpose=keep("purpose"),
         period_money=None if "项目期资金" in secret or not show_amount else _money(project.period_money, True),
@@ -262,17 +262,38 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
 def _task(task: Task, by_code: dict[str, PublicProject], secret_codes: set[str], hidden_codes: set[str],
           renamed: dict[str, str], rules: Disclosure, out: _Collector, source: str, hidden: bool = False) -> PublicTask:
     target = by_code.get(task.code or "")
-    amount = None if hidden or task.code in hidden_codes else task.amount
+    withheld = hidden or task.code in hidden_codes
+    amount = None if withheld else task.amount
+    # A task's sources of funds are shown exactly when its amount is.
+    funds = {name: None if withheld else getattr(task, name) for name, _ in _COLUMNS}
     if task.code in secret_codes:
         for text in (task.name, task.goal, task.indicator_text):
             out.hide(text, source, "涉密项目的年度任务")
         label = target.name if target else rules.secret_wording
-        return PublicTask(label, amount, target.code if target else None, rules.secret_wording, None, target.path if target else None)
+        return PublicTask(label, amount, target.code if target else None, rules.secret_wording, None,
+                          target.path if target else None, kind=task.kind, **funds)
     name = task.name
     if task.code in renamed:  # the task names a project whose 项目名称 is secret
         out.hide(task.name, source, "涉密字段的年度任务")
         name = renamed[task.code]  # type: ignore[index]
-    return PublicTask(name, amount, task.code, task.goal, task.indicator_text, target.path if target else None)
+    return PublicTask(name, amount, task.code, task.goal, task.indicator_text, target.path if target else None,
+                      kind=task.kind, **funds)
+
+
+def _tasks_total(dept: Department, suppressed: set[str]) -> PublicMoney | None:
+    """The stated 金额合计 row, unless publishing it would let a withheld task be subtracted out."""
+    if dept.tasks_total is None:
+        return None
+    if TASKS_TOTAL in suppressed:
+        return PublicMoney(total=None, label=dept.tasks_total.label)
+    return _money(dept.tasks_total, True)
+
+
+def _log_hidden_tasks(dept: Department, tasks: tuple[PublicTask, ...], out: _Collector) -> None:
+    """Withheld task amounts go into the internal report, like withheld project amounts."""
+    for i, (task, public) in enumerate(zip(dept.tasks, tasks)):
+        if task.amount is not None and public.amount is None:
+            out.record(dept, f"{dept.file}: 年度主要任务[{i + 1}]", "年度任务金额不公开", task.amount.yuan)
 
 
 # ---- departments ------------------------------------------------------------------------------
@@ -358,11 +379,15 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
     units = _units(dept, projects, secret_units, set(plan.suppressed))
     tasks = tuple(_task(t, by_code, secret_codes, hidden_codes, renamed, rules, out, f"{dept.file}: 年度主要任务[{i + 1}]", i in hidden_tasks)
                   for i, t in enumerate(dept.tasks))
+    _log_hidden_tasks(dept, tasks, out)
+    stated = STATED_BUDGET not in plan.suppressed
     return PublicDepartment(
         name=dept.name, slug=dept.slug, year=dept.year, unit=dept.unit, units=units, projects=tuple(projects),
         total=total, withheld_total=Amount(sum(combined, Decimal(0)), dept.unit) if show_combined else None,
-        short_name=dept.short_name, code=dept.code, level=dept.level, region=dept.region, source=dept.source,
-        goal=dept.goal, tasks=tasks, measures=dept.measures,
+        short_name=dept.short_name, form=dept.form, code=dept.code, level=dept.level, region=dept.region,
+        source=dept.source, goal=dept.goal, budget_total=dept.budget_total if stated else None,
+        basic=dept.basic if stated else None, project_spending=dept.project_spending if stated else None,
+        tasks=tasks, tasks_total=_tasks_total(dept, set(plan.suppressed)), measures=dept.measures,
         indicators=tuple(_indicator(r, f"指标-部门-{i + 1}", rules, out, f"{dept.file}: 绩效指标[{i + 1}]", False) for i, r in enumerate(dept.indicators)),
         note=dept.note, withheld_secondary=sum(1 for k in plan.secondary if not k.startswith("任务:")) if show_combined else 0,
     )
@@ -387,31 +412,90 @@ def _table(dept: Department, projects: list[Project], withheld: dict[str, str]) 
         if unit.total is not None and unit.name not in secret_units:
             members = tuple(p.file for p in projects if (p.unit or dept.name) == unit.name)
             totals.append(dc.Total(f"单位合计:{unit.name}", f"单位“{unit.name}”的合计", members))
-    task_cells, task_total = _task_table(dept, projects, withheld)
-    return dc.Table(dept.file, cells + task_cells, tuple(totals) + task_total)
+    task_cells, task_totals = _task_table(dept, projects, withheld)
+    stated_cells, stated_totals = _stated_table(dept, projects)
+    return dc.Table(dept.file, cells + task_cells + stated_cells, tuple(totals) + task_totals + stated_totals)
+
+
+_COLUMNS = (("fiscal", "财政拨款"), ("special", "财政专户拨款"), ("other", "其他资金"))
+STATED_BUDGET = "部门预算"  # one key for every relation holding a stated 部门预算总额/基本支出/项目支出
+TASKS_TOTAL = "金额合计"  # one key for the columns of the stated 金额合计 row
 
 
 def _task_table(dept: Department, projects: list[Project], withheld: dict[str, str]) -> tuple[tuple[dc.Cell, ...], tuple[dc.Total, ...]]:
-    """年度主要任务 amounts that add up to the department total are a second table of the same money.
+    """年度主要任务 amounts, with their sources of funds: a second table of the same money.
 
     A task linked to a project with the same amount is that project's cell; any other task is a
     cell of its own (withheld when it belongs to a withheld project), so suppression covers both.
+    Published relations: the tasks' sum when it equals the department total, the stated 金额合计
+    row column by column, and the stated 基本支出/项目支出 over the tasks of that kind.
     """
     tasks = [(i, t) for i, t in enumerate(dept.tasks) if t.amount is not None]
-    total = sum((p.money.total.yuan for p in projects), Decimal(0))
-    if not tasks or sum((t.amount.yuan for _, t in tasks), Decimal(0)) != total:  # type: ignore[union-attr]
+    if not tasks:
         return (), ()
+    total = sum((p.money.total.yuan for p in projects), Decimal(0))
     by_code = {p.code: p for p in projects if p.code}
-    cells, members = [], []
+    cells: list[dc.Cell] = []
+    members: list[str] = []
+    kinds: dict[str, list[tuple[str, Decimal]]] = {}
+    secret_tasks: set[int] = set()
     for i, task in tasks:
         linked = by_code.get(task.code or "")
+        if linked is not None and linked.file in withheld:
+            secret_tasks.add(i)
         if linked is not None and linked.money.total.yuan == task.amount.yuan:  # type: ignore[union-attr]
-            members.append(linked.file)
-            continue
-        key = f"任务:{i}"
-        cells.append(dc.Cell(key, f"年度主要任务第{i + 1}项", task.amount.yuan, linked is not None and linked.file in withheld))  # type: ignore[union-attr]
+            key = linked.file
+        else:
+            key = f"任务:{i}"
+            cells.append(dc.Cell(key, f"年度主要任务第{i + 1}项", task.amount.yuan, i in secret_tasks))  # type: ignore[union-attr]
         members.append(key)
-    return tuple(cells), (dc.Total("任务合计", "年度主要任务金额之和（等于项目支出合计）", tuple(members), suppressible=False),)
+        if task.kind:
+            kinds.setdefault(task.kind, []).append((key, task.amount.yuan))  # type: ignore[union-attr]
+    totals: list[dc.Total] = []
+    if sum((t.amount.yuan for _, t in tasks), Decimal(0)) == total:  # type: ignore[union-attr]
+        totals.append(dc.Total("任务合计", "年度主要任务金额之和（等于项目支出合计）", tuple(members), suppressible=False))
+    stated = dept.tasks_total
+    if stated is not None:
+        totals.append(dc.Total(TASKS_TOTAL, "年度主要任务的金额合计", tuple(members)))
+        for name, label in _COLUMNS:
+            if getattr(stated, name) is None:
+                continue
+            column = [(f"任务:{i}:{name}", i, getattr(t, name)) for i, t in enumerate(dept.tasks) if getattr(t, name) is not None]
+            cells += [dc.Cell(key, f"年度主要任务第{i + 1}项的{label}", part.yuan, i in secret_tasks) for key, i, part in column]
+            totals.append(dc.Total(TASKS_TOTAL, f"年度主要任务金额合计的{label}", tuple(key for key, _, _ in column)))
+    for kind, stated_amount in (("基本支出", dept.basic), ("项目支出", dept.project_spending)):
+        if stated_amount is None or kind not in kinds:
+            continue
+        gap = stated_amount.yuan - sum((amount for _, amount in kinds[kind]), Decimal(0))
+        if gap < 0:
+            continue  # the tasks exceed the stated amount: no relation among them an attacker can rely on
+        keys = [key for key, _ in kinds[kind]]
+        if gap:  # what no listed task accounts for: unknown to the attacker once a task is withheld
+            cells.append(dc.Cell(f"{kind}:其他", f"{kind}中未列为任务的部分", gap, withheld=True, protected=False))
+            keys.append(f"{kind}:其他")
+        totals.append(dc.Total(STATED_BUDGET, f"部门“{dept.name}”写明的{kind}", tuple(keys)))
+    return tuple(cells), tuple(totals)
+
+
+def _stated_table(dept: Department, projects: list[Project]) -> tuple[tuple[dc.Cell, ...], tuple[dc.Total, ...]]:
+    """The stated 项目支出 and 部门预算总额 over the listed projects, with what they do not list.
+
+    The part of 项目支出 no listed project accounts for is published in effect (项目支出 minus the
+    always published sum of the listed projects), as is 基本支出; both are cells of their own.
+    """
+    listed = sum((p.money.total.yuan for p in projects), Decimal(0))
+    spending = dept.project_spending
+    if spending is None and dept.budget_total is not None and dept.basic is not None:
+        spending = Amount(dept.budget_total.yuan - dept.basic.yuan, dept.unit)
+    if spending is None or spending.yuan < listed:
+        return (), ()
+    files = tuple(p.file for p in projects)
+    cells = [dc.Cell("项目支出:未列项目", "项目支出中未列出项目的部分", spending.yuan - listed, protected=False)]
+    totals = [dc.Total(STATED_BUDGET, f"部门“{dept.name}”写明的项目支出", files + ("项目支出:未列项目",))]
+    if dept.basic is not None and dept.budget_total is not None:
+        cells.append(dc.Cell("基本支出", "基本支出", dept.basic.yuan, protected=False))
+        totals.append(dc.Total(STATED_BUDGET, f"部门“{dept.name}”写明的部门预算总额", files + ("项目支出:未列项目", "基本支出")))
+    return tuple(cells), tuple(totals)
 
 
 def _cell_label(project: Project, withheld: dict[str, str]) -> str:
