@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
 from decimal import Decimal
 
@@ -66,6 +67,13 @@ def _safe_html(text: str) -> str:
     html = _converter().reset().convert(text)
     return nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan", "rowspan"}},
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def lines_html(text: str | None) -> str:
+    """A table cell's text with its line breaks kept (a two-line 指标值 stays two lines), escaped."""
+    if not text:
+        return ""
+    return "<br>".join(html.escape(line, quote=False) for line in text.splitlines())
 
 
 def plain_text(text: str | None) -> str:

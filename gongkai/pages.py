@@ -16,7 +16,7 @@ from .charts import Chart, ChartRow, horizontal_bars, vertical_bars
 from .config import Config
 from .formatting import amount, number
 from .model import Amount
-from .public import PublicDepartment, PublicIndicator, PublicProject, PublicSite
+from .public import PublicDepartment, PublicGoal, PublicIndicator, PublicMoney, PublicProject, PublicSite
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,7 @@ class DepartmentPage:
     charts: tuple[Chart, ...] = ()
     downloads: tuple[Download, ...] = ()
     citation: Citation | None = None
+    budget: StatedBudget | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,32 @@ class YearComparison:
 
 
 @dataclass(frozen=True)
+class PeriodRow:
+    """One indicator of a two-period form: the row of each period, matched by 三级指标."""
+
+    level1: str
+    level2: str | None
+    level3: str
+    first: PublicIndicator | None  # the 长期/中期 row; None when only 年度 has it
+    second: PublicIndicator | None  # the 年度 row; None when only the longer period has it
+
+
+@dataclass(frozen=True)
+class PeriodTable:
+    """A form with two periods (中期+年度, 长期+年度) laid out side by side, as the source does."""
+
+    first: PublicGoal  # 长期 or 中期
+    second: PublicGoal  # 年度
+    rows: tuple[PeriodRow, ...]
+    first_money: PublicMoney | None  # 项目期资金 (e.g. 中期资金总额), beside
+    second_money: PublicMoney  # the year's money (e.g. 年度资金总额)
+    details: tuple[tuple[str, str], ...] = ()  # (field, label) of the row fields some row has: a column pair each
+
+
+_DETAILS = (("code", "分类编码"), ("description", "绩效指标描述"), ("basis", "指标值确定依据"), ("standard", "绩效标准"))
+
+
+@dataclass(frozen=True)
 class ProjectPage:
     """项目页: every published field of one project."""
 
@@ -168,6 +195,17 @@ class ProjectPage:
     charts: tuple[Chart, ...] = ()
     downloads: tuple[Download, ...] = ()
     citation: Citation | None = None
+    periods: PeriodTable | None = None  # set when the form has two periods with indicators
+
+
+@dataclass(frozen=True)
+class StatedBudget:
+    """The department's amounts as its source states them, beside the sum of the listed projects."""
+
+    listed_total: Amount  # sum of the projects that have pages here (secret ones included)
+    listed_count: int
+    project_spending: Amount | None  # the stated 项目支出
+    unlisted: Amount | None  # stated 项目支出 minus the listed projects, when it differs
 
 
 @dataclass(frozen=True)
@@ -373,6 +411,59 @@ def plan_chart(project: PublicProject) -> Chart | None:
                          "累计支出比例", rows, maximum=Decimal(100))
 
 
+# ---- forms ----------------------------------------------------------------------------------
+
+def stated_budget(dept: PublicDepartment) -> StatedBudget:
+    spending = dept.project_spending
+    unlisted = None
+    if spending is not None and spending.yuan != dept.total.yuan:
+        unlisted = Amount(spending.yuan - dept.total.yuan, dept.unit)
+    return StatedBudget(dept.total, len(dept.projects), spending, unlisted)
+
+
+def _level3_key(row: PublicIndicator) -> str:
+    return "".join(row.level3.split())
+
+
+def period_rows(first: tuple[PublicIndicator, ...], second: tuple[PublicIndicator, ...]) -> tuple[PeriodRow, ...]:
+    """The rows of two periods merged: the longer period's order, each 年度 row beside the row
+    with the same 三级指标, and a 年度 row that matches none placed after the row before it."""
+    unmatched = {i: r for i, r in enumerate(first)}
+    pairs: list[list[PublicIndicator | None]] = [[r, None] for r in first]
+    cursor = -1
+    for row in second:
+        match = next((i for i, r in unmatched.items() if _level3_key(r) == _level3_key(row)), None)
+        if match is not None:
+            del unmatched[match]
+            pairs[match][1] = row
+            cursor = match
+            continue
+        cursor += 1
+        pairs.insert(cursor, [None, row])
+        unmatched = {(i + 1 if i >= cursor else i): r for i, r in unmatched.items()}
+    out = []
+    for a, b in pairs:
+        row = a or b
+        assert row is not None
+        out.append(PeriodRow(row.level1, row.level2, row.level3, a, b))
+    return tuple(out)
+
+
+def period_table(project: PublicProject) -> PeriodTable | None:
+    """Side by side when the form has a 年度 period and one longer period, both published."""
+    by_period = {g.period: g for g in project.goals}
+    second = by_period.get("year")
+    longer = [g for g in project.goals if g.period in ("long", "mid")]
+    if project.secret or second is None or len(longer) != 1:
+        return None
+    first = longer[0]
+    if first.withheld or second.withheld or not (first.indicators or second.indicators):
+        return None
+    rows = first.indicators + second.indicators
+    details = tuple((name, label) for name, label in _DETAILS if any(getattr(r, name) for r in rows))
+    return PeriodTable(first, second, period_rows(first.indicators, second.indicators), project.period_money, project.money, details)
+
+
 # ---- pages -----------------------------------------------------------------------------------
 
 def department_page(site: SiteInfo, dept: PublicDepartment, public: PublicSite | None = None) -> DepartmentPage:
@@ -383,12 +474,13 @@ def department_page(site: SiteInfo, dept: PublicDepartment, public: PublicSite |
         for u in dept.units
     )
     crumbs = (_home_crumb(site), Crumb(f"{dept.year}年", f"{site.prefix}{dept.year}/"), Crumb(dept.display_name, None))
-    description = f"{dept.name}{dept.year}年预算项目支出绩效目标，共{len(dept.projects)}个项目，项目支出合计{amount(dept.total)}。"
+    description = f"{dept.name}{dept.year}年预算项目支出绩效目标，共{len(dept.projects)}个项目，所列项目金额合计{amount(dept.total)}。"
     history = department_history(public, dept) if public else ()
     charts = tuple(c for c in (budget_chart(dept), history_chart(dept, history)) if c)
     title = f"{dept.name} {dept.year}年预算绩效目标"
     citation = Citation(title, dept.name, dept.year, site.base_url + dept.path, site.publication_date, dept.source)
-    return DepartmentPage(title, dept, units, crumbs, description, history, charts, department_downloads(site, dept), citation)
+    return DepartmentPage(title, dept, units, crumbs, description, history, charts, department_downloads(site, dept), citation,
+                          stated_budget(dept))
 
 
 def _share(project: PublicProject, total: Decimal) -> str:
@@ -407,7 +499,8 @@ def project_page(site: SiteInfo, dept: PublicDepartment, project: PublicProject,
     title = f"{project.name} · {dept.display_name} {project.year}年"
     citation = Citation(project.name, dept.name, project.year, site.base_url + project.path, site.publication_date,
                         project.source or dept.source)
-    return ProjectPage(title, project, dept, crumbs, description, comparison, charts, project_downloads(site, project), citation)
+    return ProjectPage(title, project, dept, crumbs, description, comparison, charts, project_downloads(site, project), citation,
+                       period_table(project))
 
 
 def build_pages(config: Config, public: PublicSite, predecessors: Mapping[str, str] | None = None) -> tuple[SiteInfo, list[Page]]:

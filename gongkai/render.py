@@ -37,6 +37,7 @@ def environment(templates: Path) -> jinja2.Environment:
         number=formatting.number,
         markdown=lambda text: jinja2.filters.Markup(formatting.render_markdown(text)),
         plain=formatting.plain_text,
+        lines=lambda text: jinja2.filters.Markup(formatting.lines_html(text)),
     )
     return env
 

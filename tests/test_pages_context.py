@@ -13,7 +13,8 @@ from gongkai import charts, model, pages, public
 
 DOCUMENTED = {
     pages: ("SiteInfo", "HomePage", "YearPage", "DepartmentPage", "ProjectPage", "SimplePage", "Crumb", "Download",
-            "Citation", "YearSummary", "ProjectRow", "UnitSection", "YearTotal", "YearComparison", "IndicatorChange"),
+            "Citation", "YearSummary", "ProjectRow", "UnitSection", "YearTotal", "YearComparison", "IndicatorChange",
+            "StatedBudget", "PeriodTable", "PeriodRow"),
     charts: ("Chart", "ChartRow"),
     public: ("PublicDepartment", "PublicUnit", "PublicTask", "PublicProject", "PublicMoney", "PublicGoal", "PublicIndicator"),
     model: ("Amount", "PlanPoint"),
