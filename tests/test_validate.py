@@ -150,7 +150,8 @@ def test_stated_amounts_and_task_funds_are_kept_and_a_stated_project_spending_is
 @pytest.mark.parametrize("change, expected", [
     # a task's sources do not add up to its 金额 (and the 财政拨款 column no longer to 金额合计)
     (("财政拨款: 2900.00", "财政拨款: 2800.00"), ["E020@部门.yml:15", "E021@部门.yml:25"]),
-    (("  其他资金: 100.00\n", "  其他资金: 90.00\n"), ["E021@部门.yml:26"]),  # 金额合计 differs from the tasks in one column
+    # 金额合计 differs from the tasks in one column (and its own sources no longer add up to its 总额)
+    (("  其他资金: 100.00\n", "  其他资金: 90.00\n"), ["E020@部门.yml:24", "E021@部门.yml:26"]),
     (("部门预算总额: 5000.00", "部门预算总额: 5100.00"), ["E020@部门.yml:9"]),  # 基本支出 + 项目支出 ≠ 部门预算总额
 ])
 def test_form_sums_that_do_not_add_up_are_errors(tmp_path: Path, change: tuple[str, str], expected: list[str]) -> None:
