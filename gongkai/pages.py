@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 from .charts import Chart, ChartRow, horizontal_bars, vertical_bars
 from .config import Config
+from .exports import project_files
 from .formatting import amount, number
 from .model import Amount
 from .public import PublicDepartment, PublicGoal, PublicIndicator, PublicMoney, PublicProject, PublicSite
@@ -266,14 +267,16 @@ def year_downloads(site: SiteInfo, year: int) -> tuple[Download, ...]:
 
 def department_downloads(site: SiteInfo, dept: PublicDepartment) -> tuple[Download, ...]:
     base = site.prefix + dept.path
-    return (Download("项目表", "CSV", f"{base}projects.csv"), Download("指标表", "CSV", f"{base}indicators.csv"),
+    own = (Download("年度主要任务", "CSV", f"{base}tasks.csv"),) if dept.tasks else ()
+    own += (Download("部门整体绩效指标", "CSV", f"{base}department-indicators.csv"),) if dept.indicators else ()
+    return (Download("项目表", "CSV", f"{base}projects.csv"), Download("指标表", "CSV", f"{base}indicators.csv"), *own,
             Download("部门数据", "XLSX", f"{base}department.xlsx"), Download("部门数据", "JSON", f"{base}department.json"))
 
 
 def project_downloads(site: SiteInfo, project: PublicProject) -> tuple[Download, ...]:
-    base = site.prefix + project.path
-    return (Download("项目", "CSV", f"{base}project.csv"), Download("指标表", "CSV", f"{base}indicators.csv"),
-            Download("项目数据", "XLSX", f"{base}project.xlsx"), Download("项目数据", "JSON", f"{base}project.json"))
+    files = {kind: site.prefix + path for kind, path in project_files(project).items()}
+    return (Download("项目", "CSV", files["csv"]), Download("指标表", "CSV", files["indicators"]),
+            Download("项目数据", "XLSX", files["xlsx"]), Download("项目数据", "JSON", files["json"]))
 
 
 # ---- across years ----------------------------------------------------------------------------
