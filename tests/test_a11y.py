@@ -126,9 +126,10 @@ def test_readable_at_360px_without_sideways_scrolling(browser: object, served_si
         widths = tab.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert widths[0] <= widths[1], widths
         if name.startswith("project"):
-            # The wide indicator table scrolls inside its own region instead.
+            # The wide indicator table scrolls inside its own region instead; a two-period table
+            # (长期 and 年度 side by side) is stacked on a phone and fits.
             region = tab.evaluate("""() => { const r = document.querySelector('table.indicators').closest('.table-scroll');
                 return [r.scrollWidth, r.clientWidth]; }""")
-            assert region[0] > region[1]
+            assert region[0] <= region[1] if name == "project with long-term goals" else region[0] > region[1]
     finally:
         context.close()

@@ -176,3 +176,20 @@ def test_a_secret_project_s_task_keeps_its_funds_withheld_and_the_stated_total_c
     assert rows(doc, "tasks", "tfoot")[0][2:6] == ["不公开", "不公开", "不公开", "不公开"]
     assert result.redaction is not None
     assert any(e.rule == "年度任务金额不公开" and e.amount == 3200000 for e in result.redaction.log)
+
+
+@pytest.mark.parametrize("width", [1200, 375])
+def test_the_form_pages_have_no_axe_violations(forms_site: Path, browser: object, width: int) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from test_a11y import run_axe
+    axe = Axe()
+    with StaticServer(forms_site) as server:
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+        try:
+            tab = context.new_page()
+            for path in (DEPT, f"{DEPT}/pingan", f"{DEPT}/xinxihua"):
+                tab.goto(server.url + path + "/")
+                violations = run_axe(axe, tab)
+                assert violations == [], (path, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations])
+        finally:
+            context.close()
