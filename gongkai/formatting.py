@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import html
 import re
 from decimal import Decimal
 
 import markdown as md
 import nh3
+from markupsafe import escape
 
 from .model import UNIT_FACTORS, Amount
 
@@ -73,7 +73,7 @@ def lines_html(text: str | None) -> str:
     """A table cell's text with its line breaks kept (a two-line 指标值 stays two lines), escaped."""
     if not text:
         return ""
-    return "<br>".join(html.escape(line, quote=False) for line in text.splitlines())
+    return "<br>".join(str(escape(line)) for line in text.splitlines())  # escaped as Jinja escapes (quotes too)
 
 
 def plain_text(text: str | None) -> str:
