@@ -173,6 +173,12 @@ def _resource(name: str, title: str, columns: tuple[str, ...], schema_extra: dic
     }
 
 
+def _child(name: str, title: str, columns: tuple[str, ...], link: str, parent: str) -> dict[str, Any]:
+    """A table keyed by its 页面 whose `link` column points at the 页面 of a row of `parent`."""
+    return _resource(name, title, columns, {
+        "primaryKey": ["页面"], "foreignKeys": [{"fields": [link], "reference": {"resource": parent, "fields": ["页面"]}}]})
+
+
 def datapackage(title: str) -> dict[str, Any]:
     """The whole-site tables, typed, with their keys: indicators → projects → departments."""
     return {
@@ -183,18 +189,10 @@ def datapackage(title: str) -> dict[str, Any]:
         "licenses": [{"name": "other-open", "title": "政府信息公开"}],
         "resources": [
             _resource("departments", "部门", DEPARTMENT_COLUMNS, {"primaryKey": ["页面"]}),
-            _resource("projects", "项目", PROJECT_COLUMNS, {
-                "primaryKey": ["页面"],
-                "foreignKeys": [{"fields": ["部门页面"], "reference": {"resource": "departments", "fields": ["页面"]}}]}),
-            _resource("indicators", "绩效指标", INDICATOR_COLUMNS, {
-                "primaryKey": ["页面"],
-                "foreignKeys": [{"fields": ["项目页面"], "reference": {"resource": "projects", "fields": ["页面"]}}]}),
-            _resource("department-indicators", "部门整体绩效指标", DEPARTMENT_INDICATOR_COLUMNS, {
-                "primaryKey": ["页面"],
-                "foreignKeys": [{"fields": ["部门页面"], "reference": {"resource": "departments", "fields": ["页面"]}}]}),
-            _resource("tasks", "年度主要任务", TASK_COLUMNS, {
-                "primaryKey": ["页面"],
-                "foreignKeys": [{"fields": ["部门页面"], "reference": {"resource": "departments", "fields": ["页面"]}}]}),
+            _child("projects", "项目", PROJECT_COLUMNS, "部门页面", "departments"),
+            _child("indicators", "绩效指标", INDICATOR_COLUMNS, "项目页面", "projects"),
+            _child("department-indicators", "部门整体绩效指标", DEPARTMENT_INDICATOR_COLUMNS, "部门页面", "departments"),
+            _child("tasks", "年度主要任务", TASK_COLUMNS, "部门页面", "departments"),
         ],
     }
 
