@@ -7,7 +7,7 @@ Each example writes a small content tree (a 部门.yml and up to two project fil
 temporary folder and runs what `build.py check` runs: config → load → validate → redact. The
 files are drawn from three sources:
 
-* structured: documents built from the schema's own keys (gongkai/schema.py) with values that
+* structured: documents built from the schema's own keys (gongkai/source/schema.py) with values that
   are sometimes right, sometimes of the wrong kind, sometimes hostile (markup, YAML syntax,
   control characters, huge or odd numbers), nested in records and lists;
 * mutated: a valid document's text with random hostile snippets spliced in (tabs, anchors,
@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gongkai import schema as S  # noqa: E402
+from gongkai.source import schema as S  # noqa: E402
 from gongkai.errors import CATALOGUE, ContentError  # noqa: E402
 from gongkai.pipeline import Paths, check  # noqa: E402
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import inspect
 import json
 import os
 import re
@@ -71,20 +70,16 @@ def _pages_only(paths: "object", cached: bool = False) -> tuple[dict[str, float]
 
     With `cached`, through the build cache (parsed files and rendered pages), as a rebuild is."""
     from gongkai.cache import BuildCache, build_key
-    from gongkai.pages import build_pages
+    from gongkai.publish.pages import build_pages
     from gongkai.pipeline import check
-    from gongkai.render import environment, render_to
+    from gongkai.publish.render import environment, render_to
     from gongkai.writer import Output, staging_dir, swap_into_place
     out: Path = paths.out  # type: ignore[attr-defined]
     cache = BuildCache.open(out) if cached else None
     result = check(paths, cache)  # type: ignore[arg-type]
     timings = dict(result.timings)
     start = time.perf_counter()
-    extra = []
-    if len(inspect.signature(build_pages).parameters) > 2:
-        from gongkai.redirects import declared_predecessors
-        extra = [declared_predecessors(result.site)]
-    site_info, pages = build_pages(result.config, result.public, *extra)
+    site_info, pages = build_pages(result.config, result.public)
     timings["pages"] = time.perf_counter() - start
     start = time.perf_counter()
     env = environment(paths.templates)  # type: ignore[attr-defined]

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gongkai.pipeline import Paths, build, check  # noqa: E402
-from gongkai import search as search_index  # noqa: E402
+from gongkai.publish import search as search_index  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -69,9 +69,9 @@ def build_search_only(content: Path, site: Path) -> float:
     """The search page, its assets and the index, through the real stages (check, pages, render,
     search) but without the other 10,000 pages, exports and audit: they are not what is measured
     here, and on a shared 2-core machine they take most of an hour."""
-    from gongkai.config import load_config
-    from gongkai.pages import build_pages
-    from gongkai.render import environment, render_pages
+    from gongkai.source.config import load_config
+    from gongkai.publish.pages import build_pages
+    from gongkai.publish.render import environment, render_pages
     from gongkai.writer import write_files
 
     paths = Paths(content, ROOT / "site_config.yml", ROOT / "templates", site)

@@ -31,13 +31,13 @@ from typing import Any, Iterator, Mapping
 
 import jinja2
 
-from .audit import Hit, Needle, scan
-from .load import ParsedMemo
-from .pages import Page, SiteInfo
-from .public import PublicSite
-from .render import render_to
-from .writer import Output, OutputError, subset
-from .validate import ProjectMemo
+from gongkai.publish.audit import Hit, Needle, scan
+from gongkai.source.load import ParsedMemo
+from gongkai.publish.pages import Page, SiteInfo
+from gongkai.public import PublicSite
+from gongkai.publish.render import render_to
+from gongkai.writer import Output, OutputError, subset
+from gongkai.source.validate import ProjectMemo
 
 _PAGES = Page.__module__
 
@@ -48,7 +48,7 @@ _PACKAGE = Path(__file__).resolve().parent
 _SHARED = frozenset({"PublicDepartment", "PublicUnit", "PublicProject", "YearSummary"})
 # Objects walked field by field, because they hold shared objects; any other object is digested
 # whole through its repr (for dataclasses it shows every field; an object whose repr shows an
-# address only costs a re-render). Page contexts (gongkai.pages) are always walked, and so is
+# address only costs a re-render). Page contexts (gongkai.publish.pages) are always walked, and so is
 # a dataclass with a field left out of its repr.
 _WALKED = frozenset({"PublicDepartment", "PublicUnit", "PublicSite", "YearSummary"})
 
@@ -72,7 +72,7 @@ def _tree_hash(folder: Path, pattern: str) -> bytes:
 @functools.lru_cache(maxsize=None)
 def _audit_code() -> bytes:
     """The code that decides what the audit finds: files it passed are audited again when it changes."""
-    return _hash(b"".join((_PACKAGE / name).read_bytes() for name in ("audit.py", "search.py", "public.py")))
+    return _hash(b"".join((_PACKAGE / name).read_bytes() for name in ("publish/audit.py", "publish/search.py", "public.py")))
 
 
 def build_key(templates: Path, config: Path, extra: bytes = b"") -> bytes:
@@ -127,7 +127,7 @@ class Fingerprinter:
 
     def page(self, key: bytes, site: bytes, page: Page) -> bytes:
         return _hash(b"\0".join((key, site, page.path.encode(), page.template.encode(), page.url.encode(),
-                                 self.digest(page.context), self.digest(page.extra))))
+                                 self.digest(page.context))))
 
 
 @dataclass

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .editor_cli import EDITOR_COMMANDS, add_editor_commands, run_editor_command, write_check_report
-from .errors import ContentError
-from .pipeline import AuditFailed, Paths, build, check
-from .report import ReportLocationError
-from .writer import BuildLocked
+from gongkai.editor.commands import EDITOR_COMMANDS, add_editor_commands, run_editor_command, write_check_report
+from gongkai.errors import ContentError
+from gongkai.pipeline import AuditFailed, Paths, build, check
+from gongkai.disclosure.report import ReportLocationError
+from gongkai.writer import BuildLocked
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,7 +81,7 @@ def run(argv: list[str] | None = None) -> int:
         if command == "audit":
             return _audit(args)
         if command == "serve":
-            from .serve import serve
+            from gongkai.editor.serve import serve
             return serve(_paths(args), args.host, args.port)
     except ContentError as exc:
         print(str(exc), file=sys.stderr)
@@ -105,8 +105,8 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from .audit import audit_files
-    from .writer import site_files
+    from gongkai.publish.audit import audit_files
+    from gongkai.writer import site_files
     if not args.site_dir.is_dir():
         print(f"文件夹不存在：{args.site_dir}", file=sys.stderr)
         return 2

@@ -10,7 +10,7 @@ import markdown as md
 import nh3
 from markupsafe import escape
 
-from .model import UNIT_FACTORS, Amount
+from gongkai.values import UNIT_FACTORS, Amount
 
 _ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre", "a", "table",
                  "thead", "tbody", "tr", "th", "td", "h3", "h4", "sup", "sub", "span", "del"}
@@ -40,12 +40,6 @@ def amount_plain(value: Amount | None, unit: str | None = None) -> str:
 
 def percent(value: Decimal) -> str:
     return f"{value.normalize():f}%"
-
-
-def share(part: Decimal, whole: Decimal) -> str:
-    if not whole:
-        return "—"
-    return f"{(part * 100 / whole):.1f}%"
 
 
 def render_markdown(text: str | None) -> str:

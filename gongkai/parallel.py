@@ -7,11 +7,31 @@ so nothing is pickled on the way in, and only the results come back.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
+
+PARALLEL_MIN_ITEMS = 400  # below this, a pool costs more than it saves
+
+
+def worker_count(items: int, jobs: int | None = None) -> int:
+    """How many processes to work with (render, load, exports, audit): GONGKAI_JOBS, else the cores this process may use."""
+    if jobs is None:
+        configured = os.environ.get("GONGKAI_JOBS", "")
+        jobs = int(configured) if configured.isdigit() and int(configured) > 0 else _available_cores()
+    if jobs <= 1 or items < PARALLEL_MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return jobs
+
+
+def _available_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
 
 _task: Callable[[int], object] | None = None
 

@@ -10,22 +10,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from .audit import Hit, Needle, audit_needles, scan
-from .cache import BuildCache, build_key
-from .config import Config, load_config
-from .errors import ContentError, Problem
-from .exports import export_to
-from .feeds import feed_files
-from .load import load_tree
-from .model import Site
-from .pages import build_pages
-from .public import PublicSite
-from .redact import Redaction, apply_register, check_register, read_register, redact_site
-from .redirects import declared_predecessors, page_identities, plan, read_manifest, redirect_files
-from .parallel import Background
-from .render import environment, render_jobs, render_to
-from .validate import build_site
-from .writer import Output, StagedFiles, build_lock, clean_stale, staging_dir, subset, swap_into_place
+from gongkai.publish.audit import Hit, Needle, audit_needles, scan
+from gongkai.cache import BuildCache, build_key
+from gongkai.source.config import Config, load_config
+from gongkai.errors import ContentError, Problem
+from gongkai.publish.exports import export_to
+from gongkai.publish.feeds import feed_files
+from gongkai.source.load import load_tree
+from gongkai.source.model import Site
+from gongkai.publish.pages import build_pages
+from gongkai.public import PublicSite
+from gongkai.disclosure.redact import Redaction, redact_site
+from gongkai.disclosure.register import read_register
+from gongkai.publish.redirects import plan, read_manifest, redirect_files
+from gongkai.parallel import Background
+from gongkai.parallel import worker_count
+from gongkai.publish.render import environment, render_to
+from gongkai.source.validate import build_site
+from gongkai.writer import Output, StagedFiles, build_lock, clean_stale, staging_dir, subset, swap_into_place
 
 
 class AuditFailed(Exception):
@@ -77,9 +79,6 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
         result.site, result.warnings = build_site(docs, paths.content, cache.validated if cache else None)
     with result.stage("redact"):
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
-        if register is not None:
-            check_register(result.site, register)
-            result.site = apply_register(result.site, register)  # later stages (links, search) see them secret too
         result.redaction = redact_site(result.site, result.config.disclosure, register)
         result.public = result.redaction.public
         result.warnings = result.warnings + list(result.redaction.warnings)
@@ -122,17 +121,17 @@ def _search_index(public: PublicSite, config: Config) -> Background[dict[str, by
     process of its own while this one renders and exports."""
     if not config.search:
         return Background(dict, run_here=True)
-    from .search import search_files
+    from gongkai.publish.search import search_files
     projects = sum(len(d.projects) for d in public.departments)
-    return Background(lambda: search_files(public, config), run_here=render_jobs(projects) == 1)
+    return Background(lambda: search_files(public, config), run_here=worker_count(projects) == 1)
 
 
 def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, output: Output,
                    search: Background[dict[str, bytes]]) -> None:
     config, public = result.config, result.public
-    assert config is not None and public is not None and result.site is not None
+    assert config is not None and public is not None
     with result.stage("pages"):
-        site_info, pages = build_pages(config, public, declared_predecessors(result.site))
+        site_info, pages = build_pages(config, public)
     key = build_key(paths.templates, paths.config) if cache else b""  # templates, configuration and code
     with result.stage("render"):
         env = environment(paths.templates)
@@ -146,7 +145,7 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
         export_to(output, public, config.base_url, config.site_name, reuse)
     with result.stage("links"):
         # The previous site (the folder this build replaces) tells which URLs changed.
-        manifest = plan(read_manifest(paths.out), public, page_identities(result.site), config.publication_date)
+        manifest = plan(read_manifest(paths.out), public, config.publication_date)
         output.update(redirect_files(manifest, config.base_url, site_info.prefix, output.files))
         output.update(feed_files(site_info, pages, manifest))
 
@@ -164,7 +163,7 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
     a long-running caller (serve) can pass one BuildCache object to every rebuild instead."""
     if cache is True:
         cache = BuildCache.open(paths.out) if os.environ.get("GONGKAI_CACHE", "1") != "0" else None
-    from .report import check_location, default_report_dir, write_report
+    from gongkai.disclosure.report import check_location, default_report_dir, write_report
     report_dir = paths.report_dir or default_report_dir(paths.out)
     check_location(report_dir, paths.out)  # before anything is built: the report must never be published
     with build_lock(paths.out):

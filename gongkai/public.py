@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .model import Amount, PlanPoint
+from gongkai.values import Amount, PlanPoint
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,8 @@ class PublicProject:
     # True when this public project's amount is withheld only so that a secret amount cannot be
     # recovered by subtraction (it is then part of the department's combined line).
     amount_combined: bool = False
+    identity: str = ""  # stable id for slugs.json (disclosure.links); "" when the page takes no part in links
+    continues: str | None = None  # the 上年项目 code its content names, when that may be published
 
     @property
     def path(self) -> str:
@@ -136,6 +138,7 @@ class PublicDepartment:
     indicators: tuple[PublicIndicator, ...] = ()
     note: str | None = None
     withheld_secondary: int = 0  # public projects whose amounts are folded into withheld_total
+    identity: str = ""  # stable id for slugs.json (disclosure.links)
 
     @property
     def path(self) -> str:

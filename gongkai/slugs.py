@@ -8,6 +8,7 @@ import unicodedata
 from pypinyin import Style, lazy_pinyin
 
 MAX_SLUG = 60
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # what a 链接名 may be: lower-case ASCII words joined by "-"
 
 
 def pinyin_words(text: str) -> list[str]:

@@ -15,9 +15,10 @@ import openpyxl
 import pytest
 
 from conftest import run_cli
-from gongkai import cli, search
-from gongkai.audit import Matcher, audit_files, needles, normalise, public_corpus, read_dir, scan
-from gongkai.config import Disclosure
+from gongkai import cli
+from gongkai.publish import search
+from gongkai.publish.audit import Matcher, audit_files, needles, normalise, public_corpus, read_dir, scan
+from gongkai.source.config import Disclosure
 from gongkai.pipeline import build, check
 from gongkai.slugs import pinyin_words
 from test_redact_kit import DEPARTMENT, dump, project, write_config, write_tree
@@ -291,7 +292,7 @@ def test_body_bigrams_of_a_short_or_partial_text_are_not_a_hit(tmp_path: Path, b
 
 
 def test_matcher_reports_positions_and_never_matches_across_the_separator() -> None:
-    from gongkai.audit import SEPARATOR
+    from gongkai.publish.audit import SEPARATOR
     matcher = Matcher(["abcd", "秘密测试", "xy"])
     text = SEPARATOR.join(["zzabcd", "ab", "cd", "秘密", "测试", "xy"])
     assert sorted(matcher.found_at(text)) == [(2, "abcd"), (text.index("xy"), "xy")]

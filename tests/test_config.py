@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from gongkai.config import SECRET_WORDING, load_config
+from gongkai.source.config import SECRET_WORDING, load_config
 from gongkai.errors import ContentError
 
 

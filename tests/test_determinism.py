@@ -65,5 +65,5 @@ def test_search_and_xlsx_are_compared_when_built(example_site: Path) -> None:
     files = read_all(example_site)
     kinds = {path.rsplit(".", 1)[-1] for path in files}
     assert {"html", "json", "csv"} <= kinds
-    if (ROOT / "gongkai/search.py").read_text(encoding="utf-8").count("pagefind") > 2:
+    if (ROOT / "gongkai/publish/search.py").read_text(encoding="utf-8").count("pagefind") > 2:
         assert any(path.startswith("pagefind/") for path in files), "the search index was not built"

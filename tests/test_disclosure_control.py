@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from gongkai.config import Disclosure
-from gongkai.disclosure_control import Cell, Table, Total, exposures, protect
+from gongkai.source.config import Disclosure
+from gongkai.disclosure.control import Cell, Table, Total, exposures, protect
 from gongkai.errors import ContentError
 from gongkai.pipeline import build
 from test_redact_kit import DEPARTMENT, dump, every_file_text, paths, project, write_tree

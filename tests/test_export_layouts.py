@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from gongkai.load import load_tree
-from gongkai.model import Department, Project
-from gongkai.validate import build_site
+from gongkai.source.load import load_tree
+from gongkai.source.model import Department, Project
+from gongkai.source.validate import build_site
 
 CASES = [(2025, "yutian-zfw", "yutian", []), (2023, "guangzhou-zfw", "guangzhou", []),
          (2023, "ezhou-zfw", "ezhou", ["--department", "中共鄂州市委政法委员会"])]

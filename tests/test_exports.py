@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, example_paths
-from gongkai import exports as ex
+from gongkai.publish import exports as ex
 from gongkai import xlsx
 from gongkai.formatting import spreadsheet_text
 from gongkai.pipeline import build, check

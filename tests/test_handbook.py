@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from gongkai.config import DISCLOSURE_OPTIONS, SITE_OPTIONS
+from gongkai.source.config import DISCLOSURE_OPTIONS, SITE_OPTIONS
 from gongkai.errors import CATALOGUE
 
 
@@ -76,7 +76,7 @@ def test_pages_added_by_others_join_the_nav(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "docs", docs)
     (docs / "deploy-notes.md").write_text("# 部署备忘\n\n新增的页面。\n", encoding="utf-8")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.update(docs_dir=str(docs), site_dir=str(tmp_path / "site"), hooks=[str(ROOT / "gongkai" / "handbook.py")])
+    config.update(docs_dir=str(docs), site_dir=str(tmp_path / "site"), hooks=[str(ROOT / "gongkai" / "editor" / "handbook.py")])
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     result = _mkdocs(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert result.returncode == 0, result.stdout + result.stderr

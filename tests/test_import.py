@@ -123,8 +123,8 @@ def test_no_secret_content_from_a_public_table(imported: dict[str, object]) -> N
 def test_department_overview_matches_the_hand_written_department(imported: dict[str, object]) -> None:
     """玉田's 第一部分 (总体绩效目标, 分项绩效目标 with amounts, 工作保障措施) lands in 部门.yml, each
     task linked to its project by amount and name, as in content/2025/yutian-zfw/部门.yml."""
-    from gongkai.load import load_tree
-    from gongkai.validate import build_site
+    from gongkai.source.load import load_tree
+    from gongkai.source.validate import build_site
     content: Path = imported["content"]  # type: ignore[assignment]
     mine = build_site(load_tree(content), content)[0].departments
     ours = build_site(load_tree(ROOT / "content"), ROOT / "content")[0].departments
@@ -225,7 +225,7 @@ def test_fixture_generation_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_never_overwrites_another_department(tmp_path: Path) -> None:
-    from gongkai.importer import ImportFailed, import_file
+    from gongkai.editor.importer import ImportFailed, import_file
     folder = tmp_path / "2023" / "ezhou-zfw"
     folder.mkdir(parents=True)
     other = "部门名称: 另一个部门\n年度: 2023\n金额单位: 万元\n"

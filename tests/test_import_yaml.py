@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongkai.importer.yamlout import render
-from gongkai.load import parse_text
+from gongkai.editor.importer.yamlout import render
+from gongkai.source.load import parse_text
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"), min_size=1, max_size=40)
 

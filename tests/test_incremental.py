@@ -15,7 +15,7 @@ import pytest
 
 from bench.generate import generate
 from conftest import ROOT
-from gongkai.audit import audit_files, audit_needles
+from gongkai.publish.audit import audit_files, audit_needles
 from gongkai.cache import BuildCache, cache_folder
 from gongkai.pipeline import AuditFailed, Paths, build, check
 

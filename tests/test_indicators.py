@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from contentkit import PROJECT, minimal
-from gongkai.indicators import is_measurable, misfiled_content, parse_value
-from gongkai.load import load_tree
-from gongkai.validate import build_site
+from gongkai.source.indicators import is_measurable, misfiled_content, parse_value
+from gongkai.source.load import load_tree
+from gongkai.source.validate import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "indicator_values.tsv"

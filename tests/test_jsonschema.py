@@ -1,17 +1,17 @@
-"""The JSON Schema in schema/ is generated from gongkai.schema and must not drift from it."""
+"""The JSON Schema in schema/ is generated from gongkai.source.schema and must not drift from it."""
 
 from __future__ import annotations
 
 import json
 
 from conftest import ROOT
-from gongkai import jsonschema, schema
+from gongkai.source import jsonschema, schema
 
 
 def test_committed_schema_matches_the_model() -> None:
     for name, record in jsonschema.FILES.items():
         committed = (ROOT / "schema" / name).read_text(encoding="utf-8")
-        assert committed == jsonschema.document(name, record), f"run: python -m gongkai.jsonschema ({name})"
+        assert committed == jsonschema.document(name, record), f"run: python -m gongkai.source.jsonschema ({name})"
 
 
 def test_schema_lists_every_key_and_requires_the_required_ones() -> None:

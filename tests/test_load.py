@@ -9,7 +9,7 @@ import pickle
 import pytest
 
 from gongkai.errors import ContentError
-from gongkai.load import Document, YamlNumber, decode, load_tree, parse_text
+from gongkai.source.load import Document, YamlNumber, decode, load_tree, parse_text
 
 
 def parse(text: str):

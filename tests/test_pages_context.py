@@ -9,7 +9,9 @@ import re
 import pytest
 
 from conftest import ROOT
-from gongkai import charts, model, pages, public
+from gongkai import public
+from gongkai.publish import charts, pages
+from gongkai.source import model
 
 DOCUMENTED = {
     pages: ("SiteInfo", "HomePage", "YearPage", "DepartmentPage", "ProjectPage", "SimplePage", "Crumb", "Download",

@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 
 from conftest import ROOT, StaticServer, example_paths
-from gongkai.config import Disclosure
+from gongkai.source.config import Disclosure
 from gongkai.pipeline import build, check
 from test_redact_kit import every_file_text, paths
 

@@ -1,5 +1,5 @@
 """Helpers for the disclosure tests: small content trees with planted secrets, and an
-independent reader of every output byte (not gongkai.audit's, so the audit is not checking itself).
+independent reader of every output byte (not gongkai.publish.audit's, so the audit is not checking itself).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import yaml
 from pypinyin import Style, lazy_pinyin
 
 from conftest import ROOT
-from gongkai.config import Disclosure
+from gongkai.source.config import Disclosure
 from gongkai.pipeline import Paths
 
 DEPARTMENT = """\

@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from gongkai.config import Disclosure
+from gongkai.source.config import Disclosure
 from gongkai.errors import ContentError
 from gongkai.pipeline import build
 from test_redact_kit import dump, leaks, paths, write_tree

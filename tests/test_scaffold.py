@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from conftest import example_paths, run_cli
-from gongkai import schema as S
+from gongkai.source import schema as S
 
 
 def _fill(path: Path, values: dict[str, str]) -> None:
@@ -54,7 +54,7 @@ def test_scaffolds_pass_check_once_filled(tmp_path: Path) -> None:
 
 def test_the_commented_examples_are_valid_content(tmp_path: Path) -> None:
     from gongkai.pipeline import check
-    from gongkai.scaffold import new_department, new_project
+    from gongkai.editor.scaffold import new_department, new_project
     dept = new_department(tmp_path, 2026, "ceshi-bm", "测试部门")
     project = new_project(tmp_path, 2026, "ceshi-bm", "ceshi", "测试项目")
     _fill(dept, {"金额单位": "元"})
@@ -70,7 +70,7 @@ def test_the_commented_examples_are_valid_content(tmp_path: Path) -> None:
 
 
 def test_every_schema_key_is_documented_in_the_scaffold() -> None:
-    from gongkai.scaffold import department_scaffold, project_scaffold
+    from gongkai.editor.scaffold import department_scaffold, project_scaffold
 
     def keys(record: S.Record) -> set[str]:
         found = set()
@@ -92,7 +92,7 @@ def test_every_schema_key_is_documented_in_the_scaffold() -> None:
 def test_refuses_bad_names_and_overwriting(tmp_path: Path) -> None:
     import pytest
 
-    from gongkai.scaffold import ScaffoldFailed, new_department, new_project
+    from gongkai.editor.scaffold import ScaffoldFailed, new_department, new_project
     bad = run_cli("new", "department", "--content", str(tmp_path), "--year", "2026", "--slug", "Bad Name")
     assert bad.returncode == 2 and "小写字母" in bad.stderr and "Traceback" not in bad.stderr
     with pytest.raises(ScaffoldFailed, match="new department"):

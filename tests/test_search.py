@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import example_paths
-from gongkai import search
-from gongkai.audit import audit_files, normalise
+from gongkai.publish import search
+from gongkai.publish.audit import audit_files, normalise
 from gongkai.pipeline import check
 from gongkai.slugs import pinyin_words
 

@@ -285,7 +285,7 @@ def test_without_javascript_the_page_says_so_and_links_to_the_lists(browser: obj
 
 
 def test_browser_and_build_spell_queries_the_same_way(tab: object) -> None:
-    from gongkai.search import query_terms
+    from gongkai.publish.search import query_terms
     queries = ["综治中心", "zong zhi", "13022925-P000-0461-0003B", "综治zhongxin", "（非涉密部分）2023",
                "ＺＯＮＧ　ＺＨＩ", "联合接访中心、邪教防范", "广东省政法跨部门大数据办案平台广州分中心", "𠀀中", "治"]
     got = tab.evaluate("qs => qs.map(q => { const t = window.gongkaiQueryTerms(q); return [t.name, t.body]; })", queries)  # type: ignore[attr-defined]

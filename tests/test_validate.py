@@ -9,8 +9,8 @@ import pytest
 
 from contentkit import DEPARTMENT, PROJECT, minimal, write_tree
 from gongkai.errors import ContentError
-from gongkai.load import load_tree
-from gongkai.validate import build_site
+from gongkai.source.load import load_tree
+from gongkai.source.validate import build_site
 
 
 def validate(root: Path):

@@ -1,0 +1,517 @@
+"""Stage 3: turn the validated model into the public model, by the disclosure rules.
+
+A pure function. It copies across only what the public types can hold, replaces what is
+secret with the configured wording, and lists every withheld string for the leak audit.
+
+Levels, widest first: a department (`涉密: true` in 部门.yml: nothing of it is published), a
+unit (its projects become secret projects, its name is withheld), a project (`涉密: true`,
+or its code in the secret register), a field (`涉密字段: [立项依据, …]`), an indicator row
+(`涉密: true` on the row). After that, `disclosure_control` decides which totals and
+further amounts may be published when secret amounts are withheld.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from gongkai.disclosure import control as dc
+from gongkai.disclosure.links import identity
+from gongkai.disclosure.register import Register, apply_register, check_register, code_key
+from gongkai.source.config import Disclosure
+from gongkai.errors import ContentError, Problem
+from gongkai.source.model import Amount, Department, Goal, Indicator, Money, Project, Site, Task
+from gongkai.public import (PublicDepartment, PublicGoal, PublicIndicator, PublicMoney, PublicProject, PublicSite,
+                     PublicTask, PublicUnit, Withheld)
+from gongkai.source.schema import PROJECT
+from gongkai.slugs import pinyin_words, slugify
+
+_FIELD_KEYS = {f.name: f.key for f in PROJECT.fields}
+SECRET_UNIT_LABEL = "涉密单位"
+UNIT_WITHHELD_LABEL = "实施单位不公开"
+
+
+# ---- what was withheld ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One withheld item for the internal report: where, by which rule, and any amount (元)."""
+
+    department: str  # the department's file
+    source: str  # file and field
+    rule: str
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ControlResult:
+    """The subtraction check of one department: its table and the plan applied."""
+
+    department: str
+    table: dc.Table
+    plan: dc.Plan
+    mode: str
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Everything redaction produces: the public model, and what stays internal."""
+
+    public: PublicSite
+    log: tuple[LogEntry, ...] = ()
+    controls: tuple[ControlResult, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass
+class _Collector:
+    rules: Disclosure
+    register: frozenset[str] = frozenset()
+    withheld: list[Withheld] = field(default_factory=list)
+    log: list[LogEntry] = field(default_factory=list)
+    controls: list[ControlResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def hide(self, text: str | None, source: str, rule: str) -> None:
+        if text and text.strip():
+            self.withheld.append(Withheld(text.strip(), source, rule))
+
+    def record(self, dept: Department, source: str, rule: str, amount: Decimal | None = None) -> None:
+        self.log.append(LogEntry(dept.file, source, rule, amount))
+
+
+# ---- projects ---------------------------------------------------------------------------------
+
+def _money(money: Money | None, show: bool) -> PublicMoney | None:
+    if money is None:
+        return None
+    if not show:
+        return PublicMoney(total=None, label=money.label)
+    return PublicMoney(total=money.total, fiscal=money.fiscal, special=money.special, other=money.other, label=money.label)
+
+
+def _indicator(row: Indicator, anchor: str, rules: Disclosure, out: _Collector, source: str, secret: bool) -> PublicIndicator:
+    if secret or row.secret:
+        for text in (row.level2, row.level3, row.value, row.description, row.basis, row.standard, row.code):
+            out.hide(text, source, "涉密指标行")
+        if row.level1_norm is None:
+            out.hide(row.level1, source, "涉密指标行")
+        word = rules.secret_indicator_wording
+        # Only the framework's own category names survive: they are public vocabulary, not content.
+        return PublicIndicator(anchor=anchor, level1=row.level1_norm or word, level2=row.level2_norm, level3=word, value=word, withheld=True)
+    parsed = row.parsed
+    return PublicIndicator(
+        anchor=anchor, level1=row.level1, level2=row.level2, level3=row.level3, value=row.value,
+        description=row.description, basis=row.basis, standard=row.standard, code=row.code,
+        comparator=parsed.comparator if parsed else None, number=parsed.number if parsed else None,
+        number_unit=parsed.unit if parsed else None, number_max=parsed.number_max if parsed else None,
+        misfiled=row.level1_norm is None or (row.level2 is not None and row.level2_norm is None),
+    )
+
+
+def _goal(goal: Goal, rules: Disclosure, out: _Collector, source: str, secret: bool) -> PublicGoal:
+    rows = tuple(_indicator(r, f"指标-{goal.period_label}-{i + 1}", rules, out, f"{source}: {goal.period_label}目标.指标[{i + 1}]", secret)
+                 for i, r in enumerate(goal.indicators))
+    if secret:
+        out.hide(goal.title, f"{source}: {goal.period_label}目标.名称", "涉密字段")
+        out.hide(goal.text, f"{source}: {goal.period_label}目标.目标", "涉密字段")
+        return PublicGoal(goal.period, goal.period_label, None, rules.secret_wording, rows[:1], withheld=True)
+    return PublicGoal(goal.period, goal.period_label, goal.title, goal.text, rows)
+
+
+def _hide_whole_project(project: Project, rule: str, rules: Disclosure, out: _Collector) -> None:
+    """Every text of a secret project goes on the audit list, whatever is later shown of it."""
+    source = project.file
+    for name in ("name", "category", "nature", "period", "basis", "purpose", "source", "note", "previous"):
+        out.hide(getattr(project, name), f"{source}: {_FIELD_KEYS.get(name, name)}", rule)
+    for attribute in project.attributes:
+        out.hide(attribute, f"{source}: 项目属性", rule)
+    if project.review:
+        out.hide(project.review.opinion, f"{source}: 审核意见", rule)
+    if rules.secret_label != "code":
+        out.hide(project.code, f"{source}: 项目编码", rule)
+    if project.slug and project.slug != slugify(project.code or ""):
+        out.hide(f"{project.year}/{project.department_slug}/{project.slug}/", f"{source}: 链接名", rule)
+    for goal in project.goals:
+        _goal(goal, rules, out, source, secret=True)
+
+
+def _secret_project(project: Project, label: str, slug: str, dept: Department, unit: str, rules: Disclosure,
+                    out: _Collector, show_amount: bool) -> PublicProject:
+    word = rules.secret_indicator_wording
+    placeholder = PublicGoal("year", "年度", None, rules.secret_wording,
+                             (PublicIndicator(anchor="指标-年度-1", level1="产出指标", level3=word, value=word, withheld=True),), withheld=True)
+    return PublicProject(
+        slug=slug, name=label, year=project.year, department_slug=dept.slug, department_name=dept.name, unit=unit,
+        money=_money(project.money, show_amount), secret=True,  # type: ignore[arg-type]
+        code=project.code if rules.secret_label == "code" else None, goals=(placeholder,), wording=rules.secret_wording,
+    )
+
+
+def _public_project(project: Project, dept: Department, unit: str, label: str, slug: str, rules: Disclosure,
+                    out: _Collector, show_amount: bool) -> PublicProject:
+    secret = set(project.secret_fields)
+    source = project.file
+
+    def keep(name: str) -> str | None:
+        value = getattr(project, name)
+        if _FIELD_KEYS[name] in secret:
+            out.hide(value, f"{source}: {_FIELD_KEYS[name]}", "涉密字段")
+            return rules.secret_wording if value else None
+        return value
+
+    if "项目名称" in secret:
+        out.hide(project.name, f"{source}: 项目名称", "涉密字段")
+    if "上年项目" in secret:
+        out.hide(project.previous, f"{source}: 上年项目", "涉密字段")
+    goals = tuple(_goal(g, rules, out, source, secret=f"{g.period_label}目标" in secret) for g in project.goals)
+    review = project.review
+    if "审核意见" in secret and review:
+        out.hide(review.opinion, f"{source}: 审核意见", "涉密字段")
+    attributes = project.attributes
+    if "项目属性" in secret:
+        for a in attributes:
+            out.hide(a, f"{source}: 项目属性", "涉密字段")
+        attributes = ()
+    for key in sorted(secret):
+        out.record(dept, f"{source}: {key}", "涉密字段")
+    return PublicProject(
+        slug=slug, name=label, year=project.year, department_slug=dept.slug,
+        department_name=dept.name, unit=unit, money=_money(project.money, show_amount), form=project.form, code=project.code,  # type: ignore[arg-type]
+        category=keep("category"), nature=keep("nature"), attributes=attributes, period=keep("period"),
+        basis=keep("basis"), purpose=keep("purpose"),
+        period_money=None if "项目期资金" in secret or not show_amount else _money(project.period_money, True),
+        plan=() if "资金支出计划" in secret else project.plan, goals=goals,
+        review_opinion=None if "审核意见" in secret or not review else review.opinion,
+        review_date=None if "审核意见" in secret or not review else review.date,
+        source=keep("source"), note=keep("note"),
+        withheld_fields=tuple(k for k in PROJECT.keys if k in secret), wording=rules.secret_wording if secret else None,
+        amount_combined=not show_amount,
+        identity=identity("project", project.file) if project.slug and slug == project.slug else "",
+        continues=None if "上年项目" in secret else project.previous,
+    )
+
+
+def _task(task: Task, by_code: dict[str, PublicProject], secret_codes: set[str], hidden_codes: set[str],
+          renamed: dict[str, str], rules: Disclosure, out: _Collector, source: str, hidden: bool = False) -> PublicTask:
+    target = by_code.get(task.code or "")
+    withheld = hidden or task.code in hidden_codes
+    amount = None if withheld else task.amount
+    # A task's sources of funds are shown exactly when its amount is.
+    funds = {name: None if withheld else getattr(task, name) for name, _ in _COLUMNS}
+    if task.code in secret_codes:
+        for text in (task.name, task.goal, task.indicator_text):
+            out.hide(text, source, "涉密项目的年度任务")
+        label = target.name if target else rules.secret_wording
+        return PublicTask(label, amount, target.code if target else None, rules.secret_wording, None,
+                          target.path if target else None, kind=task.kind, **funds)
+    name = task.name
+    if task.code in renamed:  # the task names a project whose 项目名称 is secret
+        out.hide(task.name, source, "涉密字段的年度任务")
+        name = renamed[task.code]  # type: ignore[index]
+    return PublicTask(name, amount, task.code, task.goal, task.indicator_text, target.path if target else None,
+                      kind=task.kind, **funds)
+
+
+def _tasks_total(dept: Department, suppressed: set[str]) -> PublicMoney | None:
+    """The stated 金额合计 row, unless publishing it would let a withheld task be subtracted out."""
+    if dept.tasks_total is None:
+        return None
+    if TASKS_TOTAL in suppressed:
+        return PublicMoney(total=None, label=dept.tasks_total.label)
+    return _money(dept.tasks_total, True)
+
+
+def _log_hidden_tasks(dept: Department, tasks: tuple[PublicTask, ...], out: _Collector) -> None:
+    """Withheld task amounts go into the internal report, like withheld project amounts."""
+    for i, (task, public) in enumerate(zip(dept.tasks, tasks)):
+        if task.amount is not None and public.amount is None:
+            out.record(dept, f"{dept.file}: 年度主要任务[{i + 1}]", "年度任务金额不公开", task.amount.yuan)
+
+
+# ---- departments ------------------------------------------------------------------------------
+
+def _hide_department(dept: Department, rules: Disclosure, out: _Collector) -> None:
+    rule = "涉密部门"
+    for name, text in (("部门名称", dept.name), ("部门简称", dept.short_name), ("部门编码", dept.code), ("整体绩效目标", dept.goal),
+                       ("工作保障措施", dept.measures), ("备注", dept.note), ("来源", dept.source)):
+        out.hide(text, f"{dept.file}: {name}", rule)
+    out.hide(f"{dept.year}/{dept.slug}/", f"{dept.file}: 链接名", rule)
+    for i, task in enumerate(dept.tasks):
+        for text in (task.name, task.goal, task.indicator_text, task.code):
+            out.hide(text, f"{dept.file}: 年度主要任务[{i + 1}]", rule)
+    for i, row in enumerate(dept.indicators):
+        _indicator(row, "", rules, out, f"{dept.file}: 绩效指标[{i + 1}]", True)
+    for unit in dept.units:
+        out.hide(unit.name, f"{dept.file}: 单位.单位名称", rule)
+        out.hide(unit.code, f"{dept.file}: 单位.单位编码", rule)
+    for project in dept.projects:
+        _hide_whole_project(project, rule, rules, out)
+        out.hide(project.code, f"{project.file}: 项目编码", rule)
+        out.record(dept, project.file, rule, project.money.total.yuan)
+
+
+def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicDepartment | None:
+    if dept.secret:
+        _hide_department(dept, rules, out)
+        return None
+    secret_units = {u.name for u in dept.units if u.secret}
+    for unit in dept.units:
+        if unit.secret:
+            out.hide(unit.name, f"{dept.file}: 单位.单位名称", "涉密单位")
+            out.hide(unit.code, f"{dept.file}: 单位.单位编码", "涉密单位")
+    ordered = sorted(dept.projects, key=lambda p: p.file)
+    secret = {p.file: _secret_rule(p, dept, secret_units, out) for p in ordered}
+    secret = {k: v for k, v in secret.items() if v}
+    withheld = rules.secret_amounts == "withhold" or rules.secret_label == "hidden"
+    table = _table(dept, ordered, secret if withheld else {})
+    plan = dc.protect(table, rules.subtraction)
+    out.controls.append(ControlResult(dept.file, table, plan, rules.subtraction))
+    _plan_problems(dept, plan, out)
+    projects: list[PublicProject] = []
+    secret_codes: set[str] = set()
+    renamed: dict[str, str] = {}
+    numbered = unnamed = 0
+    for project in ordered:
+        unit_name = project.unit or dept.name
+        unit_public = SECRET_UNIT_LABEL if unit_name in secret_units else unit_name
+        show_amount = project.file not in plan.hidden
+        if project.file in secret:
+            numbered += 1
+            rule = secret[project.file]
+            if project.code:
+                secret_codes.add(project.code)
+            _hide_whole_project(project, rule, rules, out)
+            out.record(dept, project.file, rule, project.money.total.yuan)
+            label, slug = _secret_label(project, numbered, rules)
+            public = _secret_project(project, label, slug, dept, unit_public, rules, out, show_amount)
+            if rules.secret_label != "hidden":
+                projects.append(public)
+            continue
+        label, slug = project.name, project.slug or slugify(project.name)
+        if "项目名称" in project.secret_fields:
+            unnamed += 1
+            label = project.code or f"名称涉密项目{unnamed}"
+            if not project.code or slug != slugify(project.code):
+                out.hide(f"{project.year}/{dept.slug}/{slug}/", f"{project.file}: 链接名", "涉密字段")
+                slug = slugify(project.code) if project.code else f"mingcheng-shemi-{unnamed}"
+            if project.code:
+                renamed[project.code] = label
+        if "实施单位" in project.secret_fields:
+            unit_public = UNIT_WITHHELD_LABEL
+        if not show_amount:
+            out.record(dept, project.file, "相减推算保护（与涉密项目合并列示金额）", project.money.total.yuan)
+        projects.append(_public_project(project, dept, unit_public, label, slug, rules, out, show_amount))
+    projects.sort(key=lambda p: (-(p.money.total.yuan if p.money.total else Decimal(-1)), p.slug))
+    by_code = {p.code: p for p in projects if p.code}
+    hidden_codes = {p.code for p in dept.projects if p.code and p.file in plan.hidden}
+    hidden_tasks = {i for i in range(len(dept.tasks)) if f"任务:{i}" in plan.hidden}
+    total = Amount(sum((p.money.total.yuan for p in dept.projects), Decimal(0)), dept.unit)
+    combined = [p.money.total.yuan for p in dept.projects if p.file in plan.hidden]
+    show_combined = bool(combined) and rules.subtraction == "combine"
+    units = _units(dept, projects, secret_units, set(plan.suppressed))
+    tasks = tuple(_task(t, by_code, secret_codes, hidden_codes, renamed, rules, out, f"{dept.file}: 年度主要任务[{i + 1}]", i in hidden_tasks)
+                  for i, t in enumerate(dept.tasks))
+    _log_hidden_tasks(dept, tasks, out)
+    stated = STATED_BUDGET not in plan.suppressed
+    return PublicDepartment(
+        name=dept.name, slug=dept.slug, year=dept.year, unit=dept.unit, units=units, projects=tuple(projects),
+        total=total, withheld_total=Amount(sum(combined, Decimal(0)), dept.unit) if show_combined else None,
+        short_name=dept.short_name, form=dept.form, code=dept.code, level=dept.level, region=dept.region,
+        source=dept.source, goal=dept.goal, budget_total=dept.budget_total if stated else None,
+        basic=dept.basic if stated else None, project_spending=dept.project_spending if stated else None,
+        tasks=tasks, tasks_total=_tasks_total(dept, set(plan.suppressed)), measures=dept.measures,
+        indicators=tuple(_indicator(r, f"指标-部门-{i + 1}", rules, out, f"{dept.file}: 绩效指标[{i + 1}]", False) for i, r in enumerate(dept.indicators)),
+        note=dept.note, identity=identity("department", dept.file), withheld_secondary=sum(1 for k in plan.secondary if not k.startswith("任务:")) if show_combined else 0,
+    )
+
+
+def _secret_rule(project: Project, dept: Department, secret_units: set[str], out: _Collector) -> str | None:
+    if project.code and code_key(project.code) in out.register:
+        return "涉密登记册"
+    if project.secret:
+        return "涉密项目"
+    if (project.unit or dept.name) in secret_units:
+        return "涉密单位"
+    return None
+
+
+def _table(dept: Department, projects: list[Project], withheld: dict[str, str]) -> dc.Table:
+    """The department's published arithmetic: its total, each unit's stated 合计, and the cells."""
+    cells = tuple(dc.Cell(p.file, _cell_label(p, withheld), p.money.total.yuan, p.file in withheld) for p in projects)
+    totals = [dc.Total("部门合计", f"部门“{dept.name}”的项目支出合计", tuple(p.file for p in projects), suppressible=False)]
+    secret_units = {u.name for u in dept.units if u.secret}
+    for unit in dept.units:
+        if unit.total is not None and unit.name not in secret_units:
+            members = tuple(p.file for p in projects if (p.unit or dept.name) == unit.name)
+            totals.append(dc.Total(f"单位合计:{unit.name}", f"单位“{unit.name}”的合计", members))
+    task_cells, task_totals = _task_table(dept, projects, withheld)
+    stated_cells, stated_totals = _stated_table(dept, projects)
+    return dc.Table(dept.file, cells + task_cells + stated_cells, tuple(totals) + task_totals + stated_totals)
+
+
+_COLUMNS = (("fiscal", "财政拨款"), ("special", "财政专户拨款"), ("other", "其他资金"))
+STATED_BUDGET = "部门预算"  # one key for every relation holding a stated 部门预算总额/基本支出/项目支出
+TASKS_TOTAL = "金额合计"  # one key for the columns of the stated 金额合计 row
+
+
+def _task_table(dept: Department, projects: list[Project], withheld: dict[str, str]) -> tuple[tuple[dc.Cell, ...], tuple[dc.Total, ...]]:
+    """年度主要任务 amounts, with their sources of funds: a second table of the same money.
+
+    A task linked to a project with the same amount is that project's cell; any other task is a
+    cell of its own (withheld when it belongs to a withheld project), so suppression covers both.
+    Published relations: the tasks' sum when it equals the department total, the stated 金额合计
+    row column by column, and the stated 基本支出/项目支出 over the tasks of that kind.
+    """
+    tasks = [(i, t) for i, t in enumerate(dept.tasks) if t.amount is not None]
+    if not tasks:
+        return (), ()
+    total = sum((p.money.total.yuan for p in projects), Decimal(0))
+    by_code = {p.code: p for p in projects if p.code}
+    cells: list[dc.Cell] = []
+    members: list[str] = []
+    kinds: dict[str, list[tuple[str, Decimal]]] = {}
+    secret_tasks: set[int] = set()
+    for i, task in tasks:
+        linked = by_code.get(task.code or "")
+        if linked is not None and linked.file in withheld:
+            secret_tasks.add(i)
+        if linked is not None and linked.money.total.yuan == task.amount.yuan:  # type: ignore[union-attr]
+            key = linked.file
+        else:
+            key = f"任务:{i}"
+            cells.append(dc.Cell(key, f"年度主要任务第{i + 1}项", task.amount.yuan, i in secret_tasks))  # type: ignore[union-attr]
+        members.append(key)
+        if task.kind:
+            kinds.setdefault(task.kind, []).append((key, task.amount.yuan))  # type: ignore[union-attr]
+    totals: list[dc.Total] = []
+    if sum((t.amount.yuan for _, t in tasks), Decimal(0)) == total:  # type: ignore[union-attr]
+        totals.append(dc.Total("任务合计", "年度主要任务金额之和（等于项目支出合计）", tuple(members), suppressible=False))
+    stated = dept.tasks_total
+    if stated is not None:
+        totals.append(dc.Total(TASKS_TOTAL, "年度主要任务的金额合计", tuple(members)))
+        for name, label in _COLUMNS:
+            if getattr(stated, name) is None:
+                continue
+            column = [(f"任务:{i}:{name}", i, getattr(t, name)) for i, t in enumerate(dept.tasks) if getattr(t, name) is not None]
+            cells += [dc.Cell(key, f"年度主要任务第{i + 1}项的{label}", part.yuan, i in secret_tasks) for key, i, part in column]
+            totals.append(dc.Total(TASKS_TOTAL, f"年度主要任务金额合计的{label}", tuple(key for key, _, _ in column)))
+    for kind, stated_amount in (("基本支出", dept.basic), ("项目支出", dept.project_spending)):
+        if stated_amount is None or kind not in kinds:
+            continue
+        gap = stated_amount.yuan - sum((amount for _, amount in kinds[kind]), Decimal(0))
+        if gap < 0:
+            continue  # the tasks exceed the stated amount: no relation among them an attacker can rely on
+        keys = [key for key, _ in kinds[kind]]
+        if gap:  # what no listed task accounts for: unknown to the attacker once a task is withheld
+            cells.append(dc.Cell(f"{kind}:其他", f"{kind}中未列为任务的部分", gap, withheld=True, protected=False))
+            keys.append(f"{kind}:其他")
+        totals.append(dc.Total(STATED_BUDGET, f"部门“{dept.name}”写明的{kind}", tuple(keys)))
+    return tuple(cells), tuple(totals)
+
+
+def _stated_table(dept: Department, projects: list[Project]) -> tuple[tuple[dc.Cell, ...], tuple[dc.Total, ...]]:
+    """The stated 项目支出 and 部门预算总额 over the listed projects, with what they do not list.
+
+    The part of 项目支出 no listed project accounts for is published in effect (项目支出 minus the
+    always published sum of the listed projects), as is 基本支出; both are cells of their own.
+    """
+    listed = sum((p.money.total.yuan for p in projects), Decimal(0))
+    spending = dept.project_spending
+    if spending is None and dept.budget_total is not None and dept.basic is not None:
+        spending = Amount(dept.budget_total.yuan - dept.basic.yuan, dept.unit)
+    if spending is None or spending.yuan < listed:
+        return (), ()
+    files = tuple(p.file for p in projects)
+    cells = [dc.Cell("项目支出:未列项目", "项目支出中未列出项目的部分", spending.yuan - listed, protected=False)]
+    totals = [dc.Total(STATED_BUDGET, f"部门“{dept.name}”写明的项目支出", files + ("项目支出:未列项目",))]
+    if dept.basic is not None and dept.budget_total is not None:
+        cells.append(dc.Cell("基本支出", "基本支出", dept.basic.yuan, protected=False))
+        totals.append(dc.Total(STATED_BUDGET, f"部门“{dept.name}”写明的部门预算总额", files + ("项目支出:未列项目", "基本支出")))
+    return tuple(cells), tuple(totals)
+
+
+def _cell_label(project: Project, withheld: dict[str, str]) -> str:
+    # Messages and the report name a secret project by its file, never by its secret name.
+    if project.file in withheld or "项目名称" in project.secret_fields:
+        return project.code or project.file
+    return project.name
+
+
+def _plan_problems(dept: Department, plan: dc.Plan, out: _Collector) -> None:
+    for exposure in plan.exposures:
+        out.problems.append(Problem("E033", dept.file, 0, 0, exposure.describe(), None,
+                                    "在 site_config.yml 中把 disclosure.subtraction 设为 combine 或 suppress（自动合并或隐藏相关金额），"
+                                    "或删去该合计（单位“合计”可以省略）。"))
+    for exposure in plan.unprotectable:
+        out.problems.append(Problem("E033", dept.file, 0, 0, exposure.describe() + "，且无法用隐藏其他金额来保护", None,
+                                    "该部门公开的项目太少，无法隐藏涉密金额：把 disclosure.secret_amounts 设为 show，或与保密部门商定公开方式。"))
+
+
+def _units(dept: Department, projects: list[PublicProject], secret_units: set[str], suppressed: set[str]) -> tuple[PublicUnit, ...]:
+    units = []
+    declared = [u for u in dept.units if not u.secret]
+    names = [u.name for u in declared]
+    if dept.name not in names and any(p.unit == dept.name for p in projects):
+        names.insert(0, dept.name)
+    for name in names:
+        spec = next((u for u in declared if u.name == name), None)
+        members = tuple(p for p in projects if p.unit == name)
+        slug = (spec.slug if spec and spec.slug else slugify(name)) or "unit"
+        total = spec.total if spec and f"单位合计:{name}" not in suppressed else None
+        units.append(PublicUnit(name=name, slug=slug, code=spec.code if spec else None, total=total, projects=members))
+    for label, slug in ((SECRET_UNIT_LABEL, "shemi-danwei"), (UNIT_WITHHELD_LABEL, "danwei-bu-gongkai")):
+        members = tuple(p for p in projects if p.unit == label)
+        if members:
+            units.append(PublicUnit(name=label, slug=slug, code=None, total=None, projects=members))
+    return tuple(units)
+
+
+def _secret_label(project: Project, n: int, rules: Disclosure) -> tuple[str, str]:
+    if rules.secret_label == "code" and project.code:
+        return project.code, slugify(project.code)
+    return f"涉密项目{n}", f"shemi-{n}"
+
+
+# ---- warnings ---------------------------------------------------------------------------------
+
+def _initials(text: str) -> str:
+    chinese = "".join(ch for ch in text if "\u3400" <= ch <= "\u9fff")
+    return "".join(w[0] for w in pinyin_words(chinese)) if len(chinese) >= 2 else ""
+
+
+def code_warnings(public: PublicSite, withheld: list[Withheld]) -> list[Problem]:
+    """W102: a published code that spells the pinyin initials of a withheld name (WWZXJF …)."""
+    secret_names = {}
+    for item in withheld:
+        if item.source.endswith(("项目名称", "部门名称", "单位名称", "部门简称")):
+            initials = _initials(item.text)
+            if len(initials) >= 3:
+                secret_names.setdefault(initials, item)
+    problems = []
+    for project in public.projects:
+        letters = "".join(ch for ch in (project.code or "").lower() if ch.isalnum())
+        item = secret_names.get(letters)
+        if item:
+            problems.append(Problem("W102", item.source.split(": ")[0], 0, 0,
+                                    f"公开的项目编码“{project.code}”恰好是涉密名称（{item.source.split(': ')[-1]}）的拼音首字母", project.code))
+    return problems
+
+
+# ---- entry points -----------------------------------------------------------------------------
+
+def redact_site(site: Site, rules: Disclosure, register: Register | None = None) -> Redaction:
+    """The public site for the given disclosure rules, with what stays internal beside it.
+
+    Raises ContentError (E033) when `disclosure.subtraction` is fail and a published total
+    would give away a withheld amount, or when no suppression can protect one.
+    """
+    out = _Collector(rules, register.codes if register else frozenset())
+    if register is not None:
+        check_register(site, register)
+    site = apply_register(site, register)
+    departments = tuple(d for d in (_department(dept, rules, out) for dept in site.departments) if d is not None)
+    if out.problems:
+        raise ContentError(out.problems)
+    public = PublicSite(departments=departments, withheld=tuple(out.withheld))
+    return Redaction(public, tuple(out.log), tuple(out.controls), tuple(code_warnings(public, out.withheld)))

@@ -1,0 +1,101 @@
+"""The internal redaction report: what was withheld, under which rule, with counts and amounts.
+
+Written for the 保密 review (先审查、后公开) beside the site, never inside it: the build refuses
+a report folder inside the output folder, no page links to it, and the leak audit would flag
+its contents if they were ever copied into the site. It names withheld items by file and
+field, never by their secret text, so the report itself does not become another copy of it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gongkai.disclosure.redact import Redaction
+from gongkai.values import yuan_text
+
+REPORT_JSON = "redaction-report.json"
+REPORT_MD = "redaction-report.md"
+
+
+class ReportLocationError(Exception):
+    """The report folder would be published with the site."""
+
+
+def default_report_dir(out: Path) -> Path:
+    """reports/ beside the output folder: site/ → reports/."""
+    return out.parent / "reports"
+
+
+def check_location(report_dir: Path, out: Path) -> None:
+    folder, site = report_dir.resolve(), out.resolve()
+    if folder == site or folder.is_relative_to(site):
+        raise ReportLocationError(f"脱密报告不能写在网站输出文件夹 {out} 之内（会被公开）；请用 --report-dir 指定网站之外的文件夹。")
+
+
+def report_data(redaction: Redaction) -> dict[str, Any]:
+    """The report as plain data, in a stable order (same input → same bytes)."""
+    by_rule: Counter[str] = Counter()
+    amounts: defaultdict[str, Decimal] = defaultdict(Decimal)
+    departments: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in redaction.log:
+        by_rule[entry.rule] += 1
+        if entry.amount is not None:
+            amounts[entry.rule] += entry.amount
+        departments[entry.department].append({"来源": entry.source, "规则": entry.rule,
+                                              "金额（元）": yuan_text(entry.amount) if entry.amount is not None else None})
+    strings: Counter[str] = Counter(item.rule for item in redaction.public.withheld)
+    controls = []
+    for control in redaction.controls:
+        plan = control.plan
+        if not (plan.hidden or plan.suppressed or plan.exposures or plan.unprotectable):
+            continue
+        controls.append({
+            "部门文件": control.department, "方式": control.mode,
+            "不公开金额的项目": sorted(control.table.cell(k).label for k in plan.hidden),
+            "为防相减推算而合并或隐藏的项目": [control.table.cell(k).label for k in plan.secondary],
+            "不公开的合计": [next(t.label for t in control.table.totals if t.key == k) for k in plan.suppressed],
+            "可推算的合计": [e.describe() for e in plan.exposures + plan.unprotectable],
+        })
+    return {
+        "说明": "内部脱密报告，供保密审查使用，不得公开，不得放入网站文件夹。",
+        "按规则统计": [{"规则": rule, "项数": by_rule[rule], "金额（元）": yuan_text(amounts[rule]) if rule in amounts else None}
+                       for rule in sorted(by_rule)],
+        "审计检索的不公开文字（按规则）": [{"规则": rule, "条数": strings[rule]} for rule in sorted(strings)],
+        "各部门": [{"部门文件": dept, "项目": sorted(items, key=lambda i: (i["来源"], i["规则"]))} for dept, items in sorted(departments.items())],
+        "相减推算检查": controls,
+        "警告": [w.format() for w in redaction.warnings],
+    }
+
+
+def report_markdown(data: dict[str, Any]) -> str:
+    lines = ["# 脱密报告（内部，不得公开）", "", data["说明"], "", "## 按规则统计", "", "| 规则 | 项数 | 金额（元） |", "| --- | ---: | ---: |"]
+    lines += [f"| {r['规则']} | {r['项数']} | {r['金额（元）'] or '—'} |" for r in data["按规则统计"]]
+    lines += ["", "## 各部门", ""]
+    for dept in data["各部门"]:
+        lines.append(f"### {dept['部门文件']}")
+        lines += [f"- {i['来源']}：{i['规则']}" + (f"，{i['金额（元）']} 元" if i["金额（元）"] else "") for i in dept["项目"]]
+        lines.append("")
+    lines += ["## 相减推算检查", ""]
+    for control in data["相减推算检查"] or [{"部门文件": "（无不公开的金额）"}]:
+        lines.append(f"- {control['部门文件']}" + (f"（{control['方式']}）" if "方式" in control else ""))
+        for key in ("不公开金额的项目", "为防相减推算而合并或隐藏的项目", "不公开的合计", "可推算的合计"):
+            if control.get(key):
+                lines.append(f"  - {key}：{'；'.join(control[key])}")
+    if data["警告"]:
+        lines += ["", "## 警告", ""] + [f"- {w}" for w in data["警告"]]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(redaction: Redaction, report_dir: Path, out: Path) -> list[Path]:
+    """Write the JSON and Markdown report into report_dir (outside `out`); return their paths."""
+    check_location(report_dir, out)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    data = report_data(redaction)
+    json_path, md_path = report_dir / REPORT_JSON, report_dir / REPORT_MD
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    md_path.write_text(report_markdown(data), encoding="utf-8")
+    return [json_path, md_path]

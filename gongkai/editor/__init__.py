@@ -1,0 +1,1 @@
+"""Editor tools beside the pipeline: import, sheet export, scaffolds, quality review, preview server, handbook."""

@@ -1,0 +1,420 @@
+"""`build.py export`: one department's content written back as an Excel sheet in a seed layout.
+
+A department fills in next year's sheet starting from this year's: the sheet looks like the form
+it came from (玉田 per-project forms, the 广州 department list, the 鄂州 project forms) and
+`build.py import` reads it back into the same content. A 链接名 the content sets explicitly is kept
+in an extra "链接名" line or column so that page addresses survive the round trip.
+
+Secret projects are written as the public tables show them (code, amounts and the standard
+wording), never with their internal names, goals or indicators: an exported sheet gets emailed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gongkai.source.config import SECRET_WORDING
+from gongkai.source.model import Amount, Department, Goal, Indicator, Project
+from gongkai.values import UNIT_FACTORS
+from gongkai.slugs import project_slug
+
+FIXED_TIME = (2024, 1, 1, 0, 0, 0)
+
+
+class ExportFailed(Exception):
+    """The export cannot be made as asked; the message is Chinese."""
+
+
+def load_department(content: Path, year: int, slug: str) -> Department:
+    from gongkai.source.load import load_tree
+    from gongkai.source.validate import build_site
+    if not content.is_dir():
+        raise ExportFailed(f"内容文件夹不存在：{content}")
+    site, _ = build_site(load_tree(content), content)
+    for dept in site.departments:
+        if dept.year == year and (dept.slug == slug or Path(dept.file).parent.name == slug):
+            return dept
+    known = "、".join(f"{d.year}/{d.slug}" for d in site.departments) or "（没有部门）"
+    raise ExportFailed(f"没有找到 {year} 年的部门“{slug}”。已有：{known}")
+
+
+def export_department(content: Path, year: int, slug: str, layout: str, out: Path, register: Path | None = None) -> Path:
+    dept = public_view(load_department(content, year, slug), _register_codes(register, content))
+    writers = {"yutian": write_yutian, "guangzhou": write_guangzhou, "ezhou": write_ezhou}
+    if layout not in writers:
+        raise ExportFailed(f"未知的格式“{layout}”：只能是 yutian、guangzhou 或 ezhou")
+    if out.suffix.lower() != ".xlsx":
+        raise ExportFailed(f"导出文件应以 .xlsx 结尾：{out}")
+    sheet = Sheet()
+    writers[layout](dept, sheet)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(out, title=dept.source)
+    return out
+
+
+# ---- only what may leave the office -------------------------------------------------------------
+
+SECRET_ROW = "保密项目"
+
+
+def _register_codes(register: Path | None, content: Path) -> frozenset[str]:
+    if register is None:
+        return frozenset()
+    from gongkai.disclosure.register import code_key, read_register
+    return frozenset(code_key(code) for code in read_register(register, content).codes)
+
+
+def public_view(dept: Department, register: frozenset[str] = frozenset()) -> Department:
+    """The department as it may be emailed: secret projects (by marker, unit, or the register) keep
+    only their code and amounts, secret fields and indicator rows read as the public tables do."""
+    from dataclasses import fields as dataclass_fields, replace
+
+    from gongkai.disclosure.register import code_key
+    from gongkai.source.schema import PROJECT
+    if dept.secret:
+        raise ExportFailed(f"部门“{dept.name}”整体涉密（涉密: true），不能导出。")
+    secret_units = {u.name for u in dept.units if u.secret}
+    names = {f.key: f.name for f in PROJECT.fields}
+    defaults = {f.name: f.default for f in dataclass_fields(Project)}
+    projects = []
+    for project in dept.projects:
+        secret = project.secret or project.unit in secret_units or bool(project.code and code_key(project.code) in register)
+        if secret:
+            unit = "涉密单位" if project.unit in secret_units else project.unit
+            projects.append(replace(project, secret=True, unit=unit))
+            continue
+        changes: dict[str, Any] = {}
+        for key in project.secret_fields:
+            name = names[key]
+            changes[name] = SECRET_WORDING if isinstance(getattr(project, name), str) else defaults[name]
+        goals = tuple(replace(g, indicators=tuple(_public_row(i) for i in g.indicators)) for g in changes.get("goals", project.goals))
+        projects.append(replace(project, goals=goals, **{k: v for k, v in changes.items() if k != "goals"}))
+    units = tuple(replace(u, name="涉密单位") if u.secret else u for u in dept.units)
+    return replace(dept, projects=tuple(projects), units=units)
+
+
+def _public_row(row: Indicator) -> Indicator:
+    from dataclasses import replace
+    if not row.secret:
+        return row
+    return replace(row, level3=SECRET_ROW, value=SECRET_ROW, description=SECRET_ROW if row.description else None,
+                   basis=SECRET_ROW if row.basis else None, standard=None, secret=False)
+
+
+# ---- a small sheet builder -------------------------------------------------------------------------
+
+class Sheet:
+    """Rows of values plus merges, written in one go (so layouts read top to bottom)."""
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+        self.book = Workbook()
+        self.ws = self.book.active
+        self.ws.title = "绩效目标表"
+        self.row = 0
+
+    def add(self, values: list[Any], merges: list[tuple[int, int]] = ()) -> int:  # type: ignore[assignment]
+        """Append a row; `merges` are (first, last) column spans (0-based) merged across."""
+        from openpyxl.styles import Alignment
+        self.row += 1
+        for col, value in enumerate(values, start=1):
+            if value is None or value == "":
+                continue
+            cell = self.ws.cell(row=self.row, column=col, value=_cell_value(value))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(value, Decimal):
+                cell.number_format = _number_format(value)
+        for first, last in merges:
+            if last > first:
+                self.ws.merge_cells(start_row=self.row, start_column=first + 1, end_row=self.row, end_column=last + 1)
+        return self.row
+
+    def merge_down(self, col: int, first_row: int, last_row: int) -> None:
+        if last_row > first_row:
+            self.ws.merge_cells(start_row=first_row, start_column=col + 1, end_row=last_row, end_column=col + 1)
+
+    def save(self, path: Path, title: str | None) -> None:
+        if title:
+            self.book.properties.title = title
+        self.book.properties.creator = "gongkai"
+        for col, width in zip("ABCDEFGH", (22, 16, 22, 30, 24, 40, 60, 24)):
+            self.ws.column_dimensions[col].width = width
+        buffer = io.BytesIO()
+        self.book.save(buffer)
+        path.write_bytes(deterministic_zip(buffer.getvalue()))
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)  # Excel stores numbers as doubles; a budget figure's few decimals survive
+    return value
+
+
+def _number_format(value: Decimal) -> str:
+    places = max(2, -value.normalize().as_tuple().exponent) if value.normalize().as_tuple().exponent < 0 else 2
+    return "#,##0." + "0" * places
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Same content, same bytes: fixed timestamps in the zip and in docProps/core.xml."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, blob in entries:
+            if name == "docProps/core.xml":
+                blob = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>2024-01-01T00:00:00Z\g<3>", blob)
+            info = zipfile.ZipInfo(name, FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, blob)
+    return buffer.getvalue()
+
+
+def runs(keys: list[Any]) -> list[tuple[int, int]]:
+    """Index ranges of equal consecutive keys; None never merges."""
+    out: list[tuple[int, int]] = []
+    for i, key in enumerate(keys):
+        if out and key is not None and keys[out[-1][1]] == key:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
+def _num(amount: Amount | None, unit: str) -> Decimal | None:
+    if amount is None:
+        return None
+    value = amount.yuan / UNIT_FACTORS[unit]
+    return value.normalize() if value == value.to_integral() else value
+
+
+def _explicit_slug(project: Project) -> str | None:
+    """The 链接名 only when it differs from what the code or name would give by default."""
+    from dataclasses import replace
+    if not project.slug or project.secret:
+        return None
+    return project.slug if project.slug != project_slug(replace(project, slug=None)) else None
+
+
+def _project_unit(project: Project, dept: Department) -> str:
+    return project.money.total.unit if project.money.total else dept.unit
+
+
+def _level(text: str | None) -> str:
+    return text or ""
+
+
+# ---- 玉田 -----------------------------------------------------------------------------------------
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _chinese_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 21 → 二十一 (task lists rarely reach a hundred)."""
+    if n <= 10:
+        return "十" if n == 10 else _NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _NUMERALS[tens - 1]) + "十" + (_NUMERALS[ones - 1] if ones else "")
+
+
+def write_overview(dept: Department, sheet: Sheet) -> None:
+    """第一部分 部门整体绩效目标, as paragraphs above the project forms (read back by importer.overview)."""
+    if not (dept.goal or dept.tasks or dept.measures):
+        return
+    for line in ("第一部分", "部门整体绩效目标"):
+        sheet.add([line], [(0, 6)])
+    if dept.goal:
+        sheet.add(["一、总体绩效目标"], [(0, 6)])
+        for paragraph in _lines(dept.goal).split("\n"):
+            sheet.add([paragraph], [(0, 6)])
+    if dept.tasks or dept.note:
+        sheet.add(["二、分项绩效目标"], [(0, 6)])
+        if dept.note:
+            sheet.add([dept.note], [(0, 6)])
+        for n, task in enumerate(dept.tasks, start=1):
+            amount = f"{_num(task.amount, dept.unit):f}{dept.unit}" if task.amount else ""
+            sheet.add([f"{_chinese_number(n)}是{task.name}{amount}："], [(0, 6)])
+            if task.goal:
+                sheet.add([f"绩效目标：{task.goal}"], [(0, 6)])
+            if task.indicator_text:
+                sheet.add([f"绩效指标：{task.indicator_text}"], [(0, 6)])
+    if dept.measures:
+        sheet.add(["三、工作保障措施"], [(0, 6)])
+        for paragraph in _lines(dept.measures).split("\n"):
+            sheet.add([paragraph], [(0, 6)])
+    for line in ("第二部分", "预算项目绩效目标"):
+        sheet.add([line], [(0, 6)])
+
+
+def write_yutian(dept: Department, sheet: Sheet) -> None:
+    units = {u.name: u for u in dept.units}
+    write_overview(dept, sheet)
+    for n, project in enumerate(dept.projects, start=1):
+        unit = _project_unit(project, dept)
+        secret = project.secret
+        name = (project.code or "涉密项目") if secret else project.name
+        sheet.add([f"{n}.{name}绩效目标表"], [(0, 6)])
+        unit_name = project.unit or dept.name
+        unit_code = units[unit_name].code if unit_name in units and units[unit_name].code else (dept.code if unit_name == dept.name else None)
+        sheet.add([f"{unit_code or ''}{unit_name}", None, None, None, None, None, f"单位：{unit}"], [(0, 5)])
+        head = ["项目编码", project.code or "", None, "项目名称", name]
+        sheet.add(head, [(1, 2), (4, 6)])
+        slug = _explicit_slug(project)
+        if slug:
+            sheet.add(["链接名", slug], [(1, 6)])
+        money = project.money
+        first = sheet.add(["预算规模及资金用途", "预算数", _num(money.total, unit), "其中：财政资金", _num(money.fiscal, unit),
+                           "其他资金", _num(money.other, unit)])
+        purpose = SECRET_WORDING if secret else (project.purpose or "")
+        last = sheet.add([None, purpose], [(1, 6)])
+        sheet.merge_down(0, first, last)
+        if project.plan and not secret:
+            first = sheet.add(["资金支出计划（%）"] + [p.label for p in project.plan])
+            last = sheet.add([None] + [f"{p.percent.normalize():f}%" for p in project.plan])
+            sheet.merge_down(0, first, last)
+        goal = next((g for g in project.goals if g.period == "year"), None)
+        sheet.add(["绩效目标", SECRET_WORDING if secret else (goal.text if goal and goal.text else "")], [(1, 6)])
+        if goal and goal.indicators and not secret:
+            _indicator_table(sheet, goal.indicators, ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"],
+                             lambda i: [i.level1, _level(i.level2), i.level3, i.description or "", i.value, i.basis or ""])
+        sheet.add([])
+
+
+def _indicator_table(sheet: Sheet, indicators: tuple[Indicator, ...], header: list[str], cells: Any,
+                     period: str | None = None) -> None:
+    """Header and rows; 一级 (and 目标名称) cells merged down over the rows they cover, like the forms."""
+    sheet.add(header)
+    first = sheet.row + 1
+    for indicator in indicators:
+        sheet.add(([period] if period else []) + cells(indicator))
+    offset = 1 if period else 0
+    level1 = [i.level1 for i in indicators]
+    for a, b in runs(level1):
+        sheet.merge_down(offset, first + a, first + b)
+
+
+# ---- 广州 -----------------------------------------------------------------------------------------
+
+LIST_HEADER = ["项目名称\n(资金使用单位)", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
+
+
+def running_text(goal: Goal | None) -> str:
+    """Indicator rows back into the list's running text: 一、产出指标： 1.X，年度指标值：Y …"""
+    if goal is None or not goal.indicators:
+        return ""
+    numerals = "一二三四五六七八九十"
+    sections: dict[str, list[Indicator]] = {}
+    for indicator in goal.indicators:
+        sections.setdefault(indicator.level1, []).append(indicator)
+    parts = []
+    for n, (level1, rows) in enumerate(sections.items()):
+        items = [f"{row.level3}，年度指标值：{row.value}" for row in rows]
+        body = " ".join(f"{i}.{item}" for i, item in enumerate(items, start=1)) if len(items) > 1 else items[0]
+        parts.append(f"{numerals[n]}、{level1}： {body}")
+    return " ".join(parts)
+
+
+def write_guangzhou(dept: Department, sheet: Sheet) -> None:
+    unit = dept.unit
+    with_slugs = any(_explicit_slug(p) for p in dept.projects)
+    header = LIST_HEADER + (["链接名"] if with_slugs else [])
+    width = len(header) - 1
+    sheet.add([dept.source or "项目支出绩效目标表（含转移支付项目）"], [(0, width)])
+    sheet.add([f"部门名称：{dept.name}"], [(0, width)])
+    sheet.add([f"单位：{unit}"], [(0, width)])
+    sheet.add(header)
+    sheet.add(["合 计", _num(dept.total, unit) if dept.total else _num(_sum(dept.projects), unit)])
+    groups: list[tuple[str | None, Amount | None, list[Project]]] = []
+    if dept.units:
+        for u in dept.units:
+            groups.append((u.name, u.total, [p for p in dept.projects if (p.unit or dept.name) == u.name]))
+        rest = [p for p in dept.projects if (p.unit or dept.name) not in {u.name for u in dept.units}]
+        if rest:
+            groups.insert(0, (None, None, rest))
+    else:
+        groups.append((None, None, list(dept.projects)))
+    for unit_name, total, projects in groups:
+        if unit_name:
+            sheet.add([unit_name, _num(total, unit) if total else _num(_sum(projects), unit)])
+        for project in projects:  # the model's order (largest first), as the site lists them
+            money, punit = project.money, unit
+            if project.secret:
+                values = [project.code or "涉密项目", _num(money.total, punit), _num(money.fiscal, punit),
+                          _num(money.special, punit), _num(money.other, punit), SECRET_WORDING, "产出指标：保密项目，年度指标值：保密项目。"]
+            else:
+                goal = next((g for g in project.goals if g.period == "year"), None)
+                values = [project.name, _num(money.total, punit), _num(money.fiscal, punit), _num(money.special, punit),
+                          _num(money.other, punit), goal.text if goal and goal.text else "", running_text(goal)]
+            if with_slugs:
+                values.append(_explicit_slug(project) or "")
+            sheet.add(values)
+
+
+def _sum(projects: tuple[Project, ...] | list[Project]) -> Amount:
+    return Amount(sum((p.money.total.yuan for p in projects), Decimal(0)), "元")
+
+
+# ---- 鄂州 -----------------------------------------------------------------------------------------
+
+_PERIOD_NAMES = {"long": "长期目标", "mid": "中期目标", "year": "年度目标"}
+
+
+def write_ezhou(dept: Department, sheet: Sheet) -> None:
+    for project in dept.projects:
+        unit = _project_unit(project, dept)
+        secret = project.secret
+        if secret:  # what the public form shows: the code, the unit, the amount, the standard wording
+            sheet.add(["项目名称", project.code or "涉密项目", "项目类别", "", "项目性质", ""])
+        else:
+            sheet.add(["项目名称", project.name, "项目类别", project.category or "", "项目性质", project.nature or ""])
+        if project.code:
+            sheet.add(["项目编码", project.code], [(1, 5)])
+        slug = _explicit_slug(project)
+        if slug:
+            sheet.add(["链接名", slug], [(1, 5)])
+        if project.unit:
+            sheet.add(["实施单位", project.unit], [(1, 5)])
+        if project.period and not secret:
+            sheet.add(["项目期", project.period], [(1, 5)])
+        if project.attributes and not secret:
+            sheet.add(["项目属性", "、".join(project.attributes)], [(1, 5)])
+        sheet.add(["立项依据", SECRET_WORDING if secret else _lines(project.basis)], [(1, 5)])
+        total = _num(project.money.total, unit)
+        sheet.add(["项目预算", f"{total:f}{'万' if unit == '万元' else '元'}"], [(1, 5)])
+        if secret:
+            sheet.add([])
+            continue
+        sheet.add(["项目绩效总目标"], [(0, 5)])
+        sheet.add(["名称", "目标说明"], [(1, 5)])
+        for goal in project.goals:
+            sheet.add([goal.title or f"{goal.period_label}绩效目标1", _lines(goal.text)], [(1, 5)])
+        rows = [(g, i) for g in project.goals for i in g.indicators]
+        if rows:
+            sheet.add(["目标名称", "一级指标", "二级指标", "三级指标", "绩效目标分类", "指标内容"])
+            first = sheet.row + 1
+            for goal, indicator in rows:
+                sheet.add([_PERIOD_NAMES[goal.period], indicator.level1, _level(indicator.level2), indicator.level3,
+                           indicator.code or "", indicator.value])
+            for a, b in runs([g.period for g, _ in rows]):
+                sheet.merge_down(0, first + a, first + b)
+            for a, b in runs([(g.period, i.level1) for g, i in rows]):
+                sheet.merge_down(1, first + a, first + b)
+            for a, b in runs([(g.period, i.level1, i.level2) if i.level2 else None for g, i in rows]):
+                sheet.merge_down(2, first + a, first + b)
+        if project.review:
+            sheet.add(["主管部门审核意见", f"审核意见：{project.review.opinion or ''}"], [(1, 5)])
+            if project.review.date:
+                y, m, d = project.review.date.split("-")
+                sheet.add([None, f"单位公章：{y}年{int(m)}月{int(d)}日"], [(1, 5)])
+        sheet.add([])
+
+
+def _lines(markdown_text: str | None) -> str:
+    """Markdown paragraphs as the cell's lines (the importer joins lines back into paragraphs)."""
+    return "\n".join(p.strip() for p in (markdown_text or "").split("\n\n") if p.strip())

@@ -1,0 +1,523 @@
+"""Stage 4: one documented context object per page type, built from the public model only.
+
+Each page is (output path, template, context). Contexts are frozen dataclasses: templates read
+them but cannot change what another page sees. docs/templates.md documents every field, and a
+test checks that the documentation and these classes agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlparse
+
+from gongkai.publish.charts import Chart, ChartRow, horizontal_bars, vertical_bars
+from gongkai.publish.exports import project_files
+from gongkai.source.config import Config
+from gongkai.formatting import amount, number
+from gongkai.values import Amount
+from gongkai.public import PublicDepartment, PublicGoal, PublicIndicator, PublicMoney, PublicProject, PublicSite
+
+
+@dataclass(frozen=True)
+class Crumb:
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """Shared by every page: the site's name, address and navigation."""
+
+    name: str
+    description: str
+    base_url: str
+    prefix: str  # path of base_url, e.g. "/" or "/yusuan/"
+    years: tuple[int, ...]
+    publisher: str
+    publication_date: str
+    search: bool
+    disclosure_wording: str
+    quality_badge: bool = False  # site_config.yml quality_badge: show the quantified-indicator share
+
+
+@dataclass(frozen=True)
+class Download:
+    """One open-data file offered on a page."""
+
+    label: str  # e.g. 项目表
+    format: str  # CSV / JSON / XLSX / Data Package
+    url: str  # absolute path on the site, e.g. /data/projects.csv
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The 引用本页 block: what a journalist needs to cite the page."""
+
+    title: str
+    department: str
+    year: int | None
+    url: str  # canonical address
+    publication_date: str
+    source: str | None
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    year: int
+    departments: tuple[PublicDepartment, ...]
+    project_count: int
+    total: Amount
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """首页: every year with its departments and totals."""
+
+    title: str
+    years: tuple[YearSummary, ...]
+    crumbs: tuple[Crumb, ...] = ()
+    description: str = ""
+    downloads: tuple[Download, ...] = ()
+
+
+@dataclass(frozen=True)
+class YearPage:
+    """年度页: the departments of one year."""
+
+    title: str
+    summary: YearSummary
+    crumbs: tuple[Crumb, ...]
+    description: str = ""
+    downloads: tuple[Download, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    project: PublicProject
+    share: str  # of the department's total, e.g. "28.6%"
+
+
+@dataclass(frozen=True)
+class UnitSection:
+    name: str
+    anchor: str
+    total: Amount | None
+    rows: tuple[ProjectRow, ...]
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    """One department's total in one year, for the totals over the years."""
+
+    year: int
+    total: Amount
+    project_count: int
+    path: str  # the department page of that year, below the site root
+    change: str  # against the year before it, e.g. "+12.0%"; "" for the first year
+
+
+@dataclass(frozen=True)
+class DepartmentPage:
+    """部门页: overall goals and tasks, indicator table, units and their projects."""
+
+    title: str
+    department: PublicDepartment
+    units: tuple[UnitSection, ...]
+    crumbs: tuple[Crumb, ...]
+    description: str = ""
+    history: tuple[YearTotal, ...] = ()  # every year the department has pages for, oldest first
+    charts: tuple[Chart, ...] = ()
+    downloads: tuple[Download, ...] = ()
+    citation: Citation | None = None
+    budget: StatedBudget | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorChange:
+    """One indicator row set beside the same row of last year."""
+
+    period_label: str
+    level1: str
+    level3: str
+    current: str | None  # this year's 指标值; None when the row is new
+    previous: str | None  # last year's; None when the row was not there
+    change: str  # 新增 / 取消 / 不变 / 有变化 / a signed difference such as +5%
+    anchor: str | None  # this year's row anchor
+
+
+@dataclass(frozen=True)
+class YearComparison:
+    """A continuing project (持续性项目) beside its record of the year before."""
+
+    previous: PublicProject
+    previous_department: PublicDepartment
+    amount_change: str  # e.g. "+10,000.00 元（+25.0%）" or "不变"
+    indicators: tuple[IndicatorChange, ...]
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """One indicator of a two-period form: the row of each period, matched by 三级指标."""
+
+    level1: str
+    level2: str | None
+    level3: str
+    first: PublicIndicator | None  # the 长期/中期 row; None when only 年度 has it
+    second: PublicIndicator | None  # the 年度 row; None when only the longer period has it
+
+
+@dataclass(frozen=True)
+class PeriodTable:
+    """A form with two periods (中期+年度, 长期+年度) laid out side by side, as the source does."""
+
+    first: PublicGoal  # 长期 or 中期
+    second: PublicGoal  # 年度
+    rows: tuple[PeriodRow, ...]
+    first_money: PublicMoney | None  # 项目期资金 (e.g. 中期资金总额), beside
+    second_money: PublicMoney  # the year's money (e.g. 年度资金总额)
+    details: tuple[tuple[str, str], ...] = ()  # (field, label) of the row fields some row has: a column pair each
+
+
+_DETAILS = (("code", "分类编码"), ("description", "绩效指标描述"), ("basis", "指标值确定依据"), ("standard", "绩效标准"))
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """项目页: every published field of one project."""
+
+    title: str
+    project: PublicProject
+    department: PublicDepartment
+    crumbs: tuple[Crumb, ...]
+    description: str = ""
+    comparison: YearComparison | None = None
+    charts: tuple[Chart, ...] = ()
+    downloads: tuple[Download, ...] = ()
+    citation: Citation | None = None
+    periods: PeriodTable | None = None  # set when the form has two periods with indicators
+
+
+@dataclass(frozen=True)
+class StatedBudget:
+    """The department's amounts as its source states them, beside the sum of the listed projects."""
+
+    listed_total: Amount  # sum of the projects that have pages here (secret ones included)
+    listed_count: int
+    project_spending: Amount | None  # the stated 项目支出
+    unlisted: Amount | None  # stated 项目支出 minus the listed projects, when it differs
+
+
+@dataclass(frozen=True)
+class SimplePage:
+    """搜索页、404 页: pages with no data of their own."""
+
+    title: str
+    crumbs: tuple[Crumb, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output path relative to the site root, e.g. 2025/yutian-zfw/index.html
+    template: str
+    context: object
+    url: str = ""  # below the site root: "" for home, "2025/" for a year, "404.html"
+
+
+def site_info(config: Config, public: PublicSite) -> SiteInfo:
+    prefix = urlparse(config.base_url).path or "/"
+    return SiteInfo(
+        name=config.site_name, description=config.site_description, base_url=config.base_url, prefix=prefix,
+        years=public.years, publisher=config.publisher, publication_date=config.publication_date,
+        search=config.search, disclosure_wording=config.disclosure.secret_wording, quality_badge=config.quality_badge,
+    )
+
+
+def _sum(amounts: list[Amount], unit: str) -> Amount:
+    return Amount(sum((a.yuan for a in amounts), Decimal(0)), unit)
+
+
+def year_summary(public: PublicSite, year: int) -> YearSummary:
+    departments = tuple(sorted((d for d in public.departments if d.year == year), key=lambda d: d.slug))
+    unit = "万元" if any(d.unit == "万元" for d in departments) else "元"
+    return YearSummary(year, departments, sum(len(d.projects) for d in departments), _sum([d.total for d in departments], unit))
+
+
+def _home_crumb(site: SiteInfo) -> Crumb:
+    return Crumb("首页", site.prefix)
+
+
+# ---- downloads -------------------------------------------------------------------------------
+
+def home_downloads(site: SiteInfo) -> tuple[Download, ...]:
+    data = f"{site.prefix}data/"
+    return (Download("项目表", "CSV", f"{data}projects.csv"), Download("指标表", "CSV", f"{data}indicators.csv"),
+            Download("部门表", "CSV", f"{data}departments.csv"), Download("全部数据", "XLSX", f"{data}site.xlsx"),
+            Download("全部数据", "JSON", f"{data}site.json"), Download("数据包说明", "Data Package", f"{data}datapackage.json"))
+
+
+def year_downloads(site: SiteInfo, year: int) -> tuple[Download, ...]:
+    data = f"{site.prefix}data/{year}/"
+    return (Download(f"{year}年项目表", "CSV", f"{data}projects.csv"), Download(f"{year}年指标表", "CSV", f"{data}indicators.csv"),
+            Download(f"{year}年数据", "XLSX", f"{data}year.xlsx"), Download(f"{year}年数据", "JSON", f"{data}year.json"))
+
+
+def department_downloads(site: SiteInfo, dept: PublicDepartment) -> tuple[Download, ...]:
+    base = site.prefix + dept.path
+    own = (Download("年度主要任务", "CSV", f"{base}tasks.csv"),) if dept.tasks else ()
+    own += (Download("部门整体绩效指标", "CSV", f"{base}department-indicators.csv"),) if dept.indicators else ()
+    return (Download("项目表", "CSV", f"{base}projects.csv"), Download("指标表", "CSV", f"{base}indicators.csv"), *own,
+            Download("部门数据", "XLSX", f"{base}department.xlsx"), Download("部门数据", "JSON", f"{base}department.json"))
+
+
+def project_downloads(site: SiteInfo, project: PublicProject) -> tuple[Download, ...]:
+    files = {kind: site.prefix + path for kind, path in project_files(project).items()}
+    return (Download("项目", "CSV", files["csv"]), Download("指标表", "CSV", files["indicators"]),
+            Download("项目数据", "XLSX", files["xlsx"]), Download("项目数据", "JSON", files["json"]))
+
+
+# ---- across years ----------------------------------------------------------------------------
+
+def same_department(a: PublicDepartment, b: PublicDepartment) -> bool:
+    """The same department in another year: same 部门编码 where both have one, else the same URL name."""
+    if a.code and b.code:
+        return a.code == b.code
+    return a.slug == b.slug
+
+
+def department_history(public: PublicSite, dept: PublicDepartment) -> tuple[YearTotal, ...]:
+    """The department's totals in every year the site has it, oldest first (only when more than one)."""
+    years = sorted((d for d in public.departments if same_department(d, dept)), key=lambda d: d.year)
+    if len(years) < 2:
+        return ()
+    out: list[YearTotal] = []
+    for i, d in enumerate(years):
+        change = _relative_change(d.total.yuan, years[i - 1].total.yuan) if i else ""
+        out.append(YearTotal(d.year, d.total, len(d.projects), d.path, change))
+    return tuple(out)
+
+
+def _relative_change(now: Decimal, before: Decimal) -> str:
+    if not before:
+        return "—"
+    return f"{(now - before) * 100 / before:+.1f}%"
+
+
+def previous_project(public: PublicSite, dept: PublicDepartment, project: PublicProject) -> tuple[PublicProject, PublicDepartment] | None:
+    """Last year's record of a continuing project: its explicit 上年项目 code, else the same 项目编码.
+
+    Secret projects take no part on either side: a comparison could otherwise show what a
+    secret record held, or that a public project continues a secret one.
+    """
+    if project.secret:
+        return None
+    code = project.continues or project.code
+    if not code:
+        return None
+    for before in public.departments:
+        if before.year != dept.year - 1 or not same_department(before, dept):
+            continue
+        for candidate in before.projects:
+            if candidate.code == code and not candidate.secret:
+                return candidate, before
+    return None
+
+
+def _amount_change(now: Amount | None, before: Amount | None) -> str:
+    if now is None or before is None:
+        return "—"
+    diff = now.yuan - before.yuan
+    if not diff:
+        return "不变"
+    factor = Decimal(10000) if now.unit == "万元" else Decimal(1)
+    sign = "+" if diff > 0 else "-"
+    shown = f"{sign}{number(abs(diff) / factor)} {now.unit}"
+    return f"{shown}（{_relative_change(now.yuan, before.yuan)}）" if before.yuan else shown
+
+
+def _indicator_key(period: str, row: PublicIndicator) -> tuple[str, str]:
+    return period, "".join(row.level3.split())
+
+
+def _value_change(now: PublicIndicator, before: PublicIndicator) -> str:
+    if "".join(now.value.split()) == "".join(before.value.split()):
+        return "不变"
+    if now.number is not None and before.number is not None and now.number_unit == before.number_unit:
+        diff = now.number - before.number
+        return f"{diff.normalize():+f}{now.number_unit or ''}" if diff else "有变化"
+    return "有变化"
+
+
+def indicator_changes(current: PublicProject, before: PublicProject) -> tuple[IndicatorChange, ...]:
+    """Rows matched by period and 三级指标 name; withheld rows are never compared."""
+    now_rows = [(g.period_label, r) for g in current.goals if not g.withheld for r in g.indicators if not r.withheld]
+    old_rows = {_indicator_key(g.period_label, r): r for g in before.goals if not g.withheld for r in g.indicators if not r.withheld}
+    seen: set[tuple[str, str]] = set()
+    out: list[IndicatorChange] = []
+    for period, row in now_rows:
+        key = _indicator_key(period, row)
+        seen.add(key)
+        old = old_rows.get(key)
+        out.append(IndicatorChange(period, row.level1, row.level3, row.value, old.value if old else None,
+                                   _value_change(row, old) if old else "新增", row.anchor))
+    for key, old in old_rows.items():
+        if key not in seen:
+            out.append(IndicatorChange(key[0], old.level1, old.level3, None, old.value, "取消", None))
+    return tuple(out)
+
+
+def year_comparison(public: PublicSite, dept: PublicDepartment, project: PublicProject) -> YearComparison | None:
+    found = previous_project(public, dept, project)
+    if found is None:
+        return None
+    before, before_dept = found
+    return YearComparison(before, before_dept, _amount_change(project.money.total, before.money.total),
+                          indicator_changes(project, before))
+
+
+# ---- charts ----------------------------------------------------------------------------------
+
+def budget_chart(dept: PublicDepartment) -> Chart | None:
+    """The department's budget by project, largest first (as the public model orders them)."""
+    if not dept.projects:
+        return None
+    factor = Decimal(10000) if dept.unit == "万元" else Decimal(1)
+    rows = tuple(ChartRow(p.name, p.money.total.yuan / factor if p.money.total else None, amount(p.money.total, dept.unit))
+                 for p in dept.projects)
+    title = f"{dept.display_name}{dept.year}年各项目预算"
+    described = "；".join(f"{r.label} {r.shown}" for r in rows)
+    return horizontal_bars("chart-budget", title, f"{title}（条形图）：{described}。", "项目", f"预算金额（{dept.unit}）", rows)
+
+
+def history_chart(dept: PublicDepartment, history: tuple[YearTotal, ...]) -> Chart | None:
+    if not history:
+        return None
+    factor = Decimal(10000) if dept.unit == "万元" else Decimal(1)
+    rows = tuple(ChartRow(f"{h.year}年", h.total.yuan / factor, amount(h.total, dept.unit)) for h in history)
+    title = f"{dept.display_name}历年项目支出合计"
+    described = "；".join(f"{r.label} {r.shown}" for r in rows)
+    return vertical_bars("chart-years", title, f"{title}（柱状图）：{described}。", "年度", f"项目支出合计（{dept.unit}）", rows)
+
+
+def plan_chart(project: PublicProject) -> Chart | None:
+    if not project.plan:
+        return None
+    rows = tuple(ChartRow(p.label, p.percent, f"{p.percent.normalize():f}%") for p in project.plan)
+    title = f"{project.name}资金支出计划"
+    described = "；".join(f"截至{r.label}累计支出{r.shown}" for r in rows)
+    return vertical_bars("chart-plan", title, f"{title}（柱状图，截至各月底累计支出比例）：{described}。", "月份",
+                         "累计支出比例", rows, maximum=Decimal(100))
+
+
+# ---- forms ----------------------------------------------------------------------------------
+
+def stated_budget(dept: PublicDepartment) -> StatedBudget:
+    spending = dept.project_spending
+    unlisted = None
+    if spending is not None and spending.yuan != dept.total.yuan:
+        unlisted = Amount(spending.yuan - dept.total.yuan, dept.unit)
+    return StatedBudget(dept.total, len(dept.projects), spending, unlisted)
+
+
+def _level3_key(row: PublicIndicator) -> str:
+    return "".join(row.level3.split())
+
+
+def period_rows(first: tuple[PublicIndicator, ...], second: tuple[PublicIndicator, ...]) -> tuple[PeriodRow, ...]:
+    """The rows of two periods merged: the longer period's order, each 年度 row beside the row
+    with the same 三级指标, and a 年度 row that matches none placed after the row before it."""
+    unmatched = {i: r for i, r in enumerate(first)}
+    pairs: list[list[PublicIndicator | None]] = [[r, None] for r in first]
+    cursor = -1
+    for row in second:
+        match = next((i for i, r in unmatched.items() if _level3_key(r) == _level3_key(row)), None)
+        if match is not None:
+            del unmatched[match]
+            pairs[match][1] = row
+            cursor = match
+            continue
+        cursor += 1
+        pairs.insert(cursor, [None, row])
+        unmatched = {(i + 1 if i >= cursor else i): r for i, r in unmatched.items()}
+    out = []
+    for a, b in pairs:
+        row = a or b
+        assert row is not None
+        out.append(PeriodRow(row.level1, row.level2, row.level3, a, b))
+    return tuple(out)
+
+
+def period_table(project: PublicProject) -> PeriodTable | None:
+    """Side by side when the form has a 年度 period and one longer period, both published."""
+    by_period = {g.period: g for g in project.goals}
+    second = by_period.get("year")
+    longer = [g for g in project.goals if g.period in ("long", "mid")]
+    if project.secret or second is None or len(longer) != 1:
+        return None
+    first = longer[0]
+    if first.withheld or second.withheld or not (first.indicators or second.indicators):
+        return None
+    rows = first.indicators + second.indicators
+    details = tuple((name, label) for name, label in _DETAILS if any(getattr(r, name) for r in rows))
+    return PeriodTable(first, second, period_rows(first.indicators, second.indicators), project.period_money, project.money, details)
+
+
+# ---- pages -----------------------------------------------------------------------------------
+
+def department_page(site: SiteInfo, dept: PublicDepartment, public: PublicSite | None = None) -> DepartmentPage:
+    total = dept.total.yuan
+    units = tuple(
+        UnitSection(u.name, f"单位-{u.slug}", u.total,
+                    tuple(ProjectRow(p, _share(p, total)) for p in u.projects))
+        for u in dept.units
+    )
+    crumbs = (_home_crumb(site), Crumb(f"{dept.year}年", f"{site.prefix}{dept.year}/"), Crumb(dept.display_name, None))
+    description = f"{dept.name}{dept.year}年预算项目支出绩效目标，共{len(dept.projects)}个项目，所列项目金额合计{amount(dept.total)}。"
+    history = department_history(public, dept) if public else ()
+    charts = tuple(c for c in (budget_chart(dept), history_chart(dept, history)) if c)
+    title = f"{dept.name} {dept.year}年预算绩效目标"
+    citation = Citation(title, dept.name, dept.year, site.base_url + dept.path, site.publication_date, dept.source)
+    return DepartmentPage(title, dept, units, crumbs, description, history, charts, department_downloads(site, dept), citation,
+                          stated_budget(dept))
+
+
+def _share(project: PublicProject, total: Decimal) -> str:
+    if project.money.total is None or not total:
+        return "—"
+    return f"{project.money.total.yuan * 100 / total:.1f}%"
+
+
+def project_page(site: SiteInfo, dept: PublicDepartment, project: PublicProject, public: PublicSite | None = None) -> ProjectPage:
+    crumbs = (_home_crumb(site), Crumb(f"{dept.year}年", f"{site.prefix}{dept.year}/"),
+              Crumb(dept.display_name, f"{site.prefix}{dept.year}/{dept.slug}/"), Crumb(project.name, None))
+    description = f"{dept.display_name}{project.year}年项目“{project.name}”，预算 {amount(project.money.total)}。"
+    comparison = year_comparison(public, dept, project) if public else None
+    charts = tuple(c for c in (plan_chart(project),) if c)
+    title = f"{project.name} · {dept.display_name} {project.year}年"
+    citation = Citation(project.name, dept.name, project.year, site.base_url + project.path, site.publication_date,
+                        project.source or dept.source)
+    return ProjectPage(title, project, dept, crumbs, description, comparison, charts, project_downloads(site, project), citation,
+                       period_table(project))
+
+
+def build_pages(config: Config, public: PublicSite) -> tuple[SiteInfo, list[Page]]:
+    """Every page of the site, in a stable order, from the public model alone."""
+    site = site_info(config, public)
+    summaries = tuple(year_summary(public, y) for y in public.years)
+    pages = [Page("index.html", "home.html", HomePage(config.site_name, summaries, description=config.site_description,
+                                                       downloads=home_downloads(site)), "")]
+    for summary in summaries:
+        crumbs = (_home_crumb(site), Crumb(f"{summary.year}年", None))
+        description = f"{summary.year}年各部门预算项目支出绩效目标：{len(summary.departments)}个部门，{summary.project_count}个项目，合计{amount(summary.total)}。"
+        pages.append(Page(f"{summary.year}/index.html", "year.html",
+                          YearPage(f"{summary.year}年预算绩效目标", summary, crumbs, description, year_downloads(site, summary.year)),
+                          f"{summary.year}/"))
+        for dept in summary.departments:
+            pages.append(Page(f"{dept.year}/{dept.slug}/index.html", "department.html", department_page(site, dept, public), dept.path))
+            for project in dept.projects:
+                pages.append(Page(f"{dept.year}/{dept.slug}/{project.slug}/index.html", "project.html",
+                                  project_page(site, dept, project, public), project.path))
+    pages.append(Page("search/index.html", "search.html", SimplePage("搜索", (_home_crumb(site), Crumb("搜索", None))), "search/"))
+    pages.append(Page("404.html", "404.html", SimplePage("页面不存在"), "404.html"))
+    return site, pages

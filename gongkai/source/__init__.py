@@ -1,0 +1,1 @@
+"""Source: configuration, loading and validation of content (the raw model, secrets included)."""

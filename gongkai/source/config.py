@@ -1,0 +1,109 @@
+"""Stage 0: site_config.yml, read through a schema of typed, documented options.
+
+Like MkDocs' config schema: each option has a type, a default and a Chinese description;
+an unknown or mistyped key is a one-line error naming it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gongkai.errors import ContentError, Problem
+from gongkai.source.load import Document, YamlNumber, decode, parse_text
+
+SECRET_WORDING = "涉密项目。按照预算编制要求和保密法及其实施条例相关规定，不对外公开。"
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    default: Any
+    doc: str
+    choices: tuple[str, ...] = ()
+
+
+SITE_OPTIONS: tuple[Option, ...] = (
+    Option("site_name", "预算绩效目标公开", "网站名称，显示在每页顶部和标题中。"),
+    Option("site_description", "部门预算项目支出绩效目标公开", "网站简介，用于首页和分享预览。"),
+    Option("base_url", "https://example.gov.cn/", "网站正式地址（以 / 结尾），用于规范链接、站点地图和订阅。"),
+    Option("publisher", "", "发布机关名称，显示在页脚和“引用本页”中。"),
+    Option("publication_date", "", "发布日期（如 2025-02-01），显示在“引用本页”中；留空则不显示。"),
+    Option("search", True, "是否生成站内搜索（Pagefind 索引）。"),
+    Option("quality_badge", False, "是否在公开页面显示“可量化指标占比”标记。"),
+)
+
+DISCLOSURE_OPTIONS: tuple[Option, ...] = (
+    Option("secret_wording", SECRET_WORDING, "涉密项目、涉密字段在公开页面上显示的标准用语。"),
+    Option("secret_indicator_wording", "保密项目", "涉密指标行各单元格显示的用语。"),
+    Option("secret_label", "code", "涉密项目在公开页面上的名称：code 显示项目编码；numbered 显示“涉密项目1、2…”；hidden 不列出。", ("code", "numbered", "hidden")),
+    Option("secret_amounts", "show", "涉密项目金额：show 公开（与广州示例一致）；withhold 不公开。", ("show", "withhold")),
+    Option("subtraction", "combine", "不公开金额但公开合计时防止相减推算：combine 合并为“涉密项目合计”一行；suppress 不公开合计行：先隐藏单位合计，再隐藏其他项目金额（补充隐藏）；fail 停止构建。", ("combine", "suppress", "fail")),
+)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    secret_wording: str = SECRET_WORDING
+    secret_indicator_wording: str = "保密项目"
+    secret_label: str = "code"
+    secret_amounts: str = "show"
+    subtraction: str = "combine"
+
+
+@dataclass(frozen=True)
+class Config:
+    site_name: str = "预算绩效目标公开"
+    site_description: str = "部门预算项目支出绩效目标公开"
+    base_url: str = "https://example.gov.cn/"
+    publisher: str = ""
+    publication_date: str = ""
+    search: bool = True
+    quality_badge: bool = False
+    disclosure: Disclosure = field(default_factory=Disclosure)
+
+
+def _check_options(options: tuple[Option, ...], data: dict[str, Any], doc: Document, prefix: tuple[str, ...],
+                   problems: list[Problem]) -> dict[str, Any]:
+    known = {o.key: o for o in options}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        where = doc.where(prefix + (key,), key=True)
+        option = known.get(key)
+        if option is None:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f"您是不是想写“{close[0]}”？" if close else f"可用的键：{'、'.join(known)}。"
+            problems.append(Problem("C001", doc.display, *where, f"没有“{'.'.join(prefix + (key,))}”这一项", key, hint))
+            continue
+        expected = type(option.default)
+        if expected is bool and not isinstance(value, bool):
+            problems.append(Problem("C001", doc.display, *where, f"“{key}”应为 true 或 false", str(value)))
+        elif expected is str and (not isinstance(value, str) or isinstance(value, YamlNumber) and key != "publication_date"):
+            problems.append(Problem("C001", doc.display, *where, f"“{key}”应为文字", str(value)))
+        elif option.choices and value not in option.choices:
+            problems.append(Problem("C001", doc.display, *where, f"“{key}”只能是 {' / '.join(option.choices)}", str(value)))
+        else:
+            values[key] = str(value) if expected is str else value
+    return values
+
+
+def load_config(path: Path) -> Config:
+    """Read site_config.yml; a missing file means all defaults."""
+    if not path.exists():
+        return Config()
+    doc = parse_text(decode(path.read_bytes(), path.name), path, path.name)
+    problems: list[Problem] = []
+    data = dict(doc.data)
+    disclosure_data = data.pop("disclosure", None) or {}
+    if not isinstance(disclosure_data, dict):
+        problems.append(Problem("C001", doc.display, *doc.where(("disclosure",)), "“disclosure”应为“键: 值”表"))
+        disclosure_data = {}
+    site = _check_options(SITE_OPTIONS, data, doc, (), problems)
+    disclosure = _check_options(DISCLOSURE_OPTIONS, disclosure_data, doc, ("disclosure",), problems)
+    if "base_url" in site and not site["base_url"].endswith("/"):
+        site["base_url"] += "/"
+    if problems:
+        raise ContentError(problems)
+    return Config(**site, disclosure=Disclosure(**disclosure))
