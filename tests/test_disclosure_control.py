@@ -118,7 +118,7 @@ def test_fail_mode_stops_the_build_naming_the_total(tmp_path: Path) -> None:
     config.write_text("disclosure:\n  secret_amounts: withhold\n  subtraction: fail\n", encoding="utf-8")
     result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--config", str(config))
     assert result.returncode == 1 and "E033" in result.stderr
-    assert "项目支出合计" in result.stderr and "单位“测试市委政法委员会本级”的合计" in result.stderr
+    assert "所列项目的金额合计" in result.stderr and "单位“测试市委政法委员会本级”的合计" in result.stderr
     assert "S1" in result.stderr and "涉密工程" not in result.stderr
     assert not (tmp_path / "site").exists()
 

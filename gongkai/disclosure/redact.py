@@ -339,7 +339,7 @@ def _secret_rule(project: Project, dept: Department, secret_units: set[str], out
 def _table(dept: Department, projects: list[Project], withheld: dict[str, str]) -> dc.Table:
     """The department's published arithmetic: its total, each unit's stated 合计, and the cells."""
     cells = tuple(dc.Cell(p.file, _cell_label(p, withheld), p.money.total.yuan, p.file in withheld) for p in projects)
-    totals = [dc.Total("部门合计", f"部门“{dept.name}”的项目支出合计", tuple(p.file for p in projects), suppressible=False)]
+    totals = [dc.Total("部门合计", f"部门“{dept.name}”所列项目的金额合计", tuple(p.file for p in projects), suppressible=False)]
     secret_units = {u.name for u in dept.units if u.secret}
     for unit in dept.units:
         if unit.total is not None and unit.name not in secret_units:
@@ -386,7 +386,7 @@ def _task_table(dept: Department, projects: list[Project], withheld: dict[str, s
             kinds.setdefault(task.kind, []).append((key, task.amount.yuan))  # type: ignore[union-attr]
     totals: list[dc.Total] = []
     if sum((t.amount.yuan for _, t in tasks), Decimal(0)) == total:  # type: ignore[union-attr]
-        totals.append(dc.Total("任务合计", "年度主要任务金额之和（等于项目支出合计）", tuple(members), suppressible=False))
+        totals.append(dc.Total("任务合计", "年度主要任务金额之和（等于所列项目金额合计）", tuple(members), suppressible=False))
     stated = dept.tasks_total
     if stated is not None:
         totals.append(dc.Total(TASKS_TOTAL, "年度主要任务的金额合计", tuple(members)))

@@ -395,9 +395,9 @@ def history_chart(dept: PublicDepartment, history: tuple[YearTotal, ...]) -> Cha
         return None
     factor = Decimal(10000) if dept.unit == "万元" else Decimal(1)
     rows = tuple(ChartRow(f"{h.year}年", h.total.yuan / factor, amount(h.total, dept.unit)) for h in history)
-    title = f"{dept.display_name}历年项目支出合计"
+    title = f"{dept.display_name}历年所列项目金额合计"
     described = "；".join(f"{r.label} {r.shown}" for r in rows)
-    return vertical_bars("chart-years", title, f"{title}（柱状图）：{described}。", "年度", f"项目支出合计（{dept.unit}）", rows)
+    return vertical_bars("chart-years", title, f"{title}（柱状图）：{described}。", "年度", f"所列项目金额合计（{dept.unit}）", rows)
 
 
 def plan_chart(project: PublicProject) -> Chart | None:
