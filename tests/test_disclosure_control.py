@@ -172,3 +172,74 @@ def test_task_amounts_that_add_up_to_the_total_are_protected_too(tmp_path: Path)
     control = next(c for c in result.redaction.controls if c.plan.hidden)
     assert "任务:1" in control.plan.hidden
     assert exposures(control.table, control.plan.hidden, frozenset(control.plan.suppressed)) == []
+
+
+# ---- the forms' published relations (issue 13): 金额合计 by column, stated 基本支出/项目支出 ---------
+
+def test_an_unprotected_unknown_is_never_reported_nor_hidden_to_protect_another() -> None:
+    # g: what a stated 项目支出 leaves over beyond the listed tasks, unknown to the attacker.
+    t = Table("t", (Cell("a", "a", D(100), True), Cell("b", "b", D(5), False), Cell("g", "g", D(0), True, protected=False)),
+              (Total("stated", "写明的项目支出", ("a", "b", "g")),))
+    # g is 0: the stated amount minus b bounds a from above at its true value; g itself is not reported
+    assert exposed(t) == {"a": False}
+    plan = protect(t, "suppress")
+    assert plan.suppressed == ("stated",) and "g" not in plan.secondary
+    wide = Table("t", (Cell("a", "a", D(100), True), Cell("b", "b", D(5), False), Cell("g", "g", D(500), True, protected=False)),
+                 (Total("stated", "写明的项目支出", ("a", "b", "g"), suppressible=False),))
+    assert exposed(wide) == {}  # 500 unknown beside a: a can be anything from 0 to 600
+
+
+FORM_DEPARTMENT = DEPARTMENT + """\
+部门预算总额: 20000.00
+基本支出: 2000.00
+项目支出: 18000.00
+年度主要任务:
+  - 任务名称: 机关运行
+    支出类型: 基本支出
+    金额: 2000.00
+    财政拨款: 2000.00
+  - 任务名称: 涉密任务
+    支出类型: 项目支出
+    项目编码: S1
+    金额: 1234.56
+    财政拨款: 1000.00
+    其他资金: 234.56
+  - 任务名称: 其他任务
+    支出类型: 项目支出
+    金额: 16765.44
+    财政拨款: 16765.44
+金额合计:
+  总额: 20000.00
+  财政拨款: 19765.44
+  其他资金: 234.56
+"""
+
+
+def form_tree(root: Path) -> Path:
+    return write_tree(root, {"部门.yml": FORM_DEPARTMENT,
+                             "a.yml": dump(project("公开项目甲", "A1", 2098.77)),
+                             "s.yml": dump(project("涉密工程", "S1", 1234.56, 涉密=True)),
+                             "b.yml": dump(project("公开项目乙", "B1", 9000.0, unit="测试市法学会"))})
+
+
+def test_fail_mode_names_the_task_total_and_the_stated_amounts(tmp_path: Path) -> None:
+    with pytest.raises(ContentError) as caught:
+        build(paths(tmp_path, form_tree(tmp_path / "content"), Disclosure(secret_amounts="withhold", subtraction="fail")))
+    message = str(caught.value)
+    assert "年度主要任务的金额合计" in message and "年度主要任务金额合计的其他资金" in message
+    assert "写明的项目支出" in message and "涉密工程" not in message
+
+
+@pytest.mark.parametrize("mode", ["combine", "suppress"])
+def test_a_stated_total_never_lets_anyone_subtract_out_a_withheld_task(tmp_path: Path, mode: str) -> None:
+    result = build(paths(tmp_path, form_tree(tmp_path / "content"), Disclosure(secret_amounts="withhold", subtraction=mode)))
+    text = every_file_text(tmp_path / "site")
+    for secret in ("1234.56", "1,234.56", "234.56", "1,000.00"):
+        assert secret not in text, secret
+    page = (tmp_path / "site" / "2025" / "ceshi" / "index.html").read_text(encoding="utf-8")
+    # 项目支出 minus 其他任务 would be the secret task: the stated amounts are not published.
+    assert "18,000.00" not in page and "20,000.00" not in page and "16,765.44" in page
+    assert result.redaction is not None
+    control = next(c for c in result.redaction.controls if c.plan.hidden)
+    assert {"金额合计", "部门预算"} <= set(control.plan.suppressed)
+    assert exposures(control.table, control.plan.hidden, frozenset(control.plan.suppressed)) == []
