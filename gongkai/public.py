@@ -97,6 +97,7 @@ class PublicTask:
     goal: str | None
     indicator_text: str | None
     project_path: str | None
+    anchor: str = ""  # the row's id on the department page: 任务-<n>
     fiscal: Amount | None = None  # None when not stated or withheld
     special: Amount | None = None
     other: Amount | None = None

@@ -192,9 +192,10 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
     )
 
 
-def _task(task: Task, by_code: dict[str, PublicProject], secret_codes: set[str], hidden_codes: set[str],
+def _task(task: Task, number: int, by_code: dict[str, PublicProject], secret_codes: set[str], hidden_codes: set[str],
           renamed: dict[str, str], rules: Disclosure, out: _Collector, source: str, hidden: bool = False) -> PublicTask:
     target = by_code.get(task.code or "")
+    anchor = f"任务-{number}"
     withheld = hidden or task.code in hidden_codes
     amount = None if withheld else task.amount
     # A task's sources of funds are shown exactly when its amount is.
@@ -204,13 +205,13 @@ def _task(task: Task, by_code: dict[str, PublicProject], secret_codes: set[str],
             out.hide(text, source, "涉密项目的年度任务")
         label = target.name if target else rules.secret_wording
         return PublicTask(label, amount, target.code if target else None, rules.secret_wording, None,
-                          target.path if target else None, kind=task.kind, **funds)
+                          target.path if target else None, anchor=anchor, kind=task.kind, **funds)
     name = task.name
     if task.code in renamed:  # the task names a project whose 项目名称 is secret
         out.hide(task.name, source, "涉密字段的年度任务")
         name = renamed[task.code]  # type: ignore[index]
     return PublicTask(name, amount, task.code, task.goal, task.indicator_text, target.path if target else None,
-                      kind=task.kind, **funds)
+                      anchor=anchor, kind=task.kind, **funds)
 
 
 def _tasks_total(dept: Department, suppressed: set[str]) -> PublicMoney | None:
@@ -310,7 +311,7 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
     combined = [p.money.total.yuan for p in dept.projects if p.file in plan.hidden]
     show_combined = bool(combined) and rules.subtraction == "combine"
     units = _units(dept, projects, secret_units, set(plan.suppressed))
-    tasks = tuple(_task(t, by_code, secret_codes, hidden_codes, renamed, rules, out, f"{dept.file}: 年度主要任务[{i + 1}]", i in hidden_tasks)
+    tasks = tuple(_task(t, i + 1, by_code, secret_codes, hidden_codes, renamed, rules, out, f"{dept.file}: 年度主要任务[{i + 1}]", i in hidden_tasks)
                   for i, t in enumerate(dept.tasks))
     _log_hidden_tasks(dept, tasks, out)
     stated = STATED_BUDGET not in plan.suppressed

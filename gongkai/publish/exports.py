@@ -119,11 +119,8 @@ def task_rows(dept: PublicDepartment, base_url: str) -> Iterable[dict[str, str]]
             "财政专户拨款": _in_unit(task.special), "其他资金": _in_unit(task.other), "金额（元）": _yuan(task.amount),
             "绩效目标": task.goal or "", "绩效指标": task.indicator_text or "",
             "项目页面": base_url + task.project_path if task.project_path else "",
-            "页面": f"{base_url}{dept.path}#{TASK_ANCHOR}{i}", "部门页面": base_url + dept.path,
+            "页面": f"{base_url}{dept.path}#{task.anchor}", "部门页面": base_url + dept.path,
         }
-
-
-TASK_ANCHOR = "任务-"  # the task table's row ids on the department page: 任务-1, 任务-2 …
 
 
 def department_row(dept: PublicDepartment, base_url: str) -> dict[str, str]:
