@@ -95,7 +95,7 @@ class YearPage:
 @dataclass(frozen=True)
 class ProjectRow:
     project: PublicProject
-    share: str  # of the department's total, e.g. "28.6%"
+    share: str  # of the sum of the listed projects, e.g. "28.6%"
 
 
 @dataclass(frozen=True)
