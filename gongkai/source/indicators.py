@@ -86,8 +86,7 @@ _BASE_UNITS = sorted((
     "%", "百分点", "‰", "万元", "亿元", "千元", "元", "万人次", "人次", "户次", "家次", "万人", "万次", "万页", "万件", "万条", "万册",
     "万", "次", "个", "人", "份", "批次", "批", "件", "条", "册", "卷", "秒", "分钟", "小时", "天", "日", "个工作日",
     "工作日", "周", "个月", "月", "年", "类", "场", "期", "项", "家", "台", "套", "名", "户", "篇", "本", "页", "盒", "处",
-    "所", "张", "部", "路", "点", "个点位", "点位", "轮", "例", "起", "宗", "平方米", "公里", "米", "GB", "TB", "Mbps",
-    "M", "G", "分", "级", "课时", "学时", "期次", "架次", "人天", "人月", "个村", "村", "镇", "座", "辆", "根", "块",
+    "所", "张", "部", "路", "点", "个点位", "点位", "轮", "例", "起", "宗", "平方米", "公里", "米", "GB", "TB", "Mbps", "分", "级", "课时", "学时", "期次", "架次", "人天", "人月", "个村", "村", "镇", "座", "辆", "根", "块",
 ), key=len, reverse=True)
 _PER = ("人", "年", "天", "日", "月", "次", "件", "户", "台", "个", "季度", "季", "周", "小时", "盒", "村", "平方米", "公里")
 _UNIT = "(?:" + "|".join(map(re.escape, _BASE_UNITS)) + ")"
@@ -120,8 +119,8 @@ def _sign_before(text: str, start: int) -> str | None:
     found = None
     for word, norm in _BEFORE:
         at = clause.rfind(word)
-        if at < 0:
-            continue
+        if at < 0 or (len(word) == 1 and at != len(clause) - 1):
+            continue  # 达 counts only right before the number (处置率达90%), not in 到达时间30分钟
         # the nearest word wins; among words ending at the same place the longest (不低于 over 低于)
         end = at + len(word)
         if found is None or end > found[0]:
@@ -137,6 +136,11 @@ def _sign_after(text: str, end: int, unit: str | None) -> str | None:
                 return None  # 内 after a time only: “3个内” is no reading
             return norm
     return None
+
+
+def _letter_follows(text: str, end: int) -> bool:
+    following = text[end:end + 1]
+    return following.isascii() and following.isalpha()
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -170,6 +174,8 @@ def parse_value(text: str) -> ParsedValue | None:
         return ParsedValue(comparator="~", number=low, unit=unit, number_max=high)
     before = _sign_before(clean, match.start())
     after = _sign_after(clean, match.end(), unit)
+    if not (unit or before or after) or (not unit and _letter_follows(clean, match.end())):
+        return None  # a bare number (12345热线, 5G, 100M, 发生数0) may be a name as much as a target
     if before and after and _DIRECTION[before] != _DIRECTION[after]:
         if before != "=":
             return None
