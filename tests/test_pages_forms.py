@@ -193,3 +193,19 @@ def test_the_form_pages_have_no_axe_violations(forms_site: Path, browser: object
                 assert violations == [], (path, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations])
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("label", ["code", "numbered", "hidden"])
+@pytest.mark.parametrize("amounts", ["show", "withhold"])
+def test_every_disclosure_rule_builds_the_forms_with_a_secret_two_period_project(tmp_path: Path, label: str, amounts: str) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FORMS, content)
+    project = content / DEPT / "pingan.yml"
+    project.write_text(project.read_text(encoding="utf-8").replace("项目类别:", "涉密: true\n项目类别:"), encoding="utf-8")
+    build(paths(tmp_path, content, Disclosure(secret_label=label, secret_amounts=amounts)), cache=None)
+    everything = every_file_text(tmp_path / "site")
+    for text in ("平安建设专项经费", "开展平安创建", "中期目标（2022—2024年）", "网格员误工补助", "960.00"):
+        assert text not in everything, text
+    withheld = amounts == "withhold" or label == "hidden"
+    assert ("320.00" in everything) is not withheld
+    assert "政法信息化运维" in everything and "980.30" in everything  # what is public stays public
