@@ -149,7 +149,7 @@ DEPARTMENT = Record("部门", (
     Field("工作保障措施", "measures", MARKDOWN, "工作保障措施（可用 Markdown）。", "1.协调督导……"),
     Field("绩效指标", "indicators", RECORDS, "部门整体绩效指标表。", None, record=INDICATOR),
     Field("单位", "units", RECORDS, "下属单位（资金使用单位）。", None, record=UNIT_RECORD),
-    Field("合计", "total", AMOUNT, "全部项目金额合计（会与各项目之和核对）。", 407.257),
+    Field("合计", "total", AMOUNT, "所列全部项目的金额合计（会与各项目之和核对）；来源写明、不等于所列项目之和的项目支出写在“项目支出”下。", 407.257),
     Field("涉密", "secret", BOOL, SECRET_DOC + "（整个部门涉密）", False),
     Field("备注", "note", TEXT, "备注，会在页面上显示。", None),
 ))
