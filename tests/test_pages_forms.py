@@ -153,6 +153,9 @@ def test_periods_side_by_side_on_a_wide_screen_and_stacked_on_a_phone(forms_site
                 assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
             two_lines = tab.locator("table.periods tbody tr").nth(2).locator("td.value").nth(1).inner_text()
             assert two_lines.splitlines() == ["化解率=化解纠纷数/受理纠纷数*100%。", "达到95%以上。"]
+            tab.goto(server.url + f"{DEPT}/")
+            shown = tab.locator("table.indicators tbody tr").nth(1).locator("td.value").inner_text()
+            assert shown.splitlines() == ["群众安全感达到95%以上", "（以省统计局调查为准）"]
             context.close()
 
 

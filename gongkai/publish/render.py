@@ -33,9 +33,9 @@ def environment(templates: Path) -> jinja2.Environment:
         amount_plain=formatting.amount_plain,
         percent=formatting.percent,
         number=formatting.number,
+        lines=lambda text: jinja2.filters.Markup(formatting.lines_html(text)),
         markdown=lambda text: jinja2.filters.Markup(formatting.render_markdown(text)),
         plain=formatting.plain_text,
-        lines=lambda text: jinja2.filters.Markup(formatting.lines_html(text)),
     )
     return env
 
