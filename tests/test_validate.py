@@ -170,3 +170,8 @@ def test_money_labels_and_form_kind_are_kept(tmp_path: Path) -> None:
     site, _ = validate(minimal(tmp_path, project))
     p = site.departments[0].projects[0]
     assert p.form == "信息化项目支出绩效目标申报表" and p.money.label == "年度资金总额"
+
+
+def test_the_form_kind_cannot_be_a_secret_field(tmp_path: Path) -> None:
+    minimal(tmp_path, PROJECT.replace("资金:\n", "表格名称: 项目支出绩效目标表\n涉密字段: [表格名称]\n资金:\n"))
+    assert codes(tmp_path) == ["E029@t0001.yml:6"]  # the 涉密字段 line
