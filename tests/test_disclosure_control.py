@@ -246,3 +246,4 @@ def test_a_stated_total_never_lets_anyone_subtract_out_a_withheld_task(tmp_path:
     control = next(c for c in result.redaction.controls if c.plan.hidden)
     assert {"金额合计", "部门预算"} <= set(control.plan.suppressed)
     assert exposures(control.table, control.plan.hidden, frozenset(control.plan.suppressed)) == []
+

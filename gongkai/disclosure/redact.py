@@ -372,11 +372,10 @@ def _task_table(dept: Department, projects: list[Project], withheld: dict[str, s
     cells: list[dc.Cell] = []
     members: list[str] = []
     kinds: dict[str, list[tuple[str, Decimal]]] = {}
-    secret_tasks: set[int] = set()
+    # Every task of a withheld project, with or without a 金额: its sources of funds are withheld too.
+    secret_tasks = {i for i, t in enumerate(dept.tasks) if t.code in by_code and by_code[t.code].file in withheld}
     for i, task in tasks:
         linked = by_code.get(task.code or "")
-        if linked is not None and linked.file in withheld:
-            secret_tasks.add(i)
         if linked is not None and linked.money.total.yuan == task.amount.yuan:  # type: ignore[union-attr]
             key = linked.file
         else:
