@@ -187,7 +187,8 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
         source=keep("source"), note=keep("note"),
         withheld_fields=tuple(k for k in PROJECT.keys if k in secret), wording=rules.secret_wording if secret else None,
         amount_combined=not show_amount,
-        identity=identity("project", project.file) if project.slug and slug == project.slug else "",
+        # A project whose name is withheld takes no part in links: an old URL could spell the name.
+        identity=identity("project", project.file) if project.slug and slug == project.slug and "项目名称" not in secret else "",
     )
 
 

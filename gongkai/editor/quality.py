@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
+from gongkai.disclosure.classify import Classification, classify
 from gongkai.disclosure.exemptions import Secrecy, secrecy
 from gongkai.disclosure.register import code_key
 from gongkai.disclosure.report import refuse_inside
@@ -106,7 +107,7 @@ def indicator_findings(indicators: Iterable[Indicator], file: str, warnings: dic
 
 
 def review_project(project: Project, warnings: dict[tuple[str, int], list[Problem]], secret: bool = False,
-                   hidden: frozenset[str] = frozenset()) -> ProjectReview:
+                   hidden: frozenset[str] = frozenset(), withheld_rows: frozenset[tuple[str, int]] = frozenset()) -> ProjectReview:
     """`hidden`: the project's 涉密字段 (its goals' rows are then counted, never listed)."""
     rows = [i for g in project.goals for i in g.indicators]
     measurable, total = count_measurable(rows)
@@ -119,7 +120,7 @@ def review_project(project: Project, warnings: dict[tuple[str, int], list[Proble
         if f"{goal.period_label}目标" in hidden:
             review.findings.append(Finding("secret_parts", f"{goal.period_label}目标为涉密字段，其 {len(goal.indicators)} 行指标未列入审查内容", project.file))
             continue
-        public_rows = [i for i in goal.indicators if not i.secret]
+        public_rows = [r for n, r in enumerate(goal.indicators) if (goal.period, n) not in withheld_rows]
         review.findings.extend(indicator_findings(public_rows, project.file, warnings, f"{goal.period_label}目标 "))
         hidden_rows = len(goal.indicators) - len(public_rows)
         if hidden_rows:
@@ -133,12 +134,14 @@ def review_project(project: Project, warnings: dict[tuple[str, int], list[Proble
     return review
 
 
-def review_department(dept: Department, warnings: dict[tuple[str, int], list[Problem]], secret: Secrecy | None = None) -> DepartmentReview:
+def review_department(dept: Department, warnings: dict[tuple[str, int], list[Problem]], secret: Secrecy | None = None,
+                      cls: Classification | None = None) -> DepartmentReview:
     """`secret`: what the disclosure rules withhold (secret projects by marker, unit or register,
     涉密字段): those are counted and named by file and field, their texts never written."""
     secret = secret or Secrecy()
+    cls = cls or Classification()  # the classifier's verdicts (rows and fields withheld across years)
     review = DepartmentReview(dept.name, dept.year, dept.file)
-    public_rows = [i for i in dept.indicators if not i.secret]
+    public_rows = [r for n, r in enumerate(dept.indicators) if not cls.department_row_secret(dept, n)]
     review.findings.extend(indicator_findings(public_rows, dept.file, warnings, "部门整体指标 "))
     if len(public_rows) < len(dept.indicators):
         review.findings.append(Finding("secret_rows", f"部门整体指标有 {len(dept.indicators) - len(public_rows)} 行涉密指标，未列入审查内容", dept.file))
@@ -147,7 +150,7 @@ def review_department(dept: Department, warnings: dict[tuple[str, int], list[Pro
         if task.amount is None or not task.code:
             continue
         project = by_code.get(code_key(task.code))
-        label = _task_label(task.name, i, project, secret)
+        label = _task_label(task.name, i, project, secret, cls)
         if project is None:
             review.findings.append(Finding("amounts", f"{label}对应的项目编码 {task.code} 不在本部门的项目中", dept.file, (task.name, task.code)))
         elif project.money.total.yuan != task.amount.yuan and not _withheld_amount(project, secret):
@@ -159,14 +162,15 @@ def review_department(dept: Department, warnings: dict[tuple[str, int], list[Pro
     if amounts and len(amounts) == len(dept.tasks) and sum(amounts) != projects_total:
         review.findings.append(Finding("amounts", f"年度主要任务金额合计 {in_unit_text(sum(amounts), dept.unit)}，"
                                                   f"各项目合计 {in_unit_text(projects_total, dept.unit)}", dept.file))
-    review.projects = [review_project(p, warnings, p.file in secret.records, secret.fields_of(p.file) | frozenset(p.secret_fields))
+    review.projects = [review_project(p, warnings, p.file in secret.records or cls.project_secret(p),
+                                      secret.fields_of(p.file) | cls.withheld_fields(p), cls.rows.get(p.file, frozenset()))
                        for p in sorted(dept.projects, key=lambda p: (p.file in secret.records, p.file))]
     return review
 
 
-def _task_label(name: str, index: int, project: Project | None, secret: Secrecy) -> str:
+def _task_label(name: str, index: int, project: Project | None, secret: Secrecy, cls: Classification) -> str:
     """A task is named unless it belongs to a secret project or names one whose 项目名称 is secret."""
-    if project is not None and (project.file in secret.records or "项目名称" in secret.fields_of(project.file) | set(project.secret_fields)):
+    if project is not None and (project.file in secret.records or "项目名称" in secret.fields_of(project.file) | cls.withheld_fields(project)):
         return f"年度主要任务第{index + 1}项"
     return f"年度主要任务“{name}”"
 
@@ -175,13 +179,14 @@ def _withheld_amount(project: Project, secret: Secrecy) -> bool:
     return project.file in secret.records
 
 
-def review_site(site: Site, warnings: list[Problem], secret: Secrecy | None = None) -> list[DepartmentReview]:
+def review_site(site: Site, warnings: list[Problem], secret: Secrecy | None = None, cls: Classification | None = None) -> list[DepartmentReview]:
     by_place: dict[tuple[str, int], list[Problem]] = {}
     for problem in warnings:
         if problem.code == "W101":
             by_place.setdefault((problem.file, problem.line), []).append(problem)
     secret = secret or Secrecy()
-    return [review_department(d, by_place, secret) for d in site.departments if not d.secret and d.file not in secret.records]
+    cls = cls or classify(site)
+    return [review_department(d, by_place, secret, cls) for d in site.departments if not cls.department_secret(d) and d.file not in secret.records]
 
 
 # ---- HTML ---------------------------------------------------------------------------------------
@@ -250,7 +255,7 @@ def write_report(result: object, target: Path, folders: dict[str, Path] | None =
     # the review lists every finding: a warning acknowledged under 已知警告 is still one to review
     warnings = list(getattr(result, "warnings")) + list(getattr(result, "acknowledged", []))
     assert site is not None and redaction is not None
-    reviews = review_site(site, warnings, secrecy(redaction.public.withheld))
+    reviews = review_site(site, warnings, secrecy(redaction.public.withheld), redaction.classification)
     _refuse_withheld(_quoted(reviews), redaction.public)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_report(reviews), encoding="utf-8")
