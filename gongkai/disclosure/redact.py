@@ -121,8 +121,13 @@ def _goal(goal: Goal, project: Project, rules: Disclosure, out: _Collector, secr
 def _hide_whole_project(project: Project, rule: str, rules: Disclosure, out: _Collector) -> None:
     """Every text of a secret project goes on the audit list, whatever is later shown of it."""
     source = project.file
+    # Under secret_label: code the code is the project's public label; a field that only repeats
+    # it (imported forms write the code as the 项目名称 of a 涉密项目) withholds nothing.
+    shown = code_key(project.code) if rules.secret_label == "code" and project.code else None
     for name in ("name", "category", "nature", "period", "basis", "purpose", "source", "note", "previous"):
-        out.hide(getattr(project, name), f"{source}: {_FIELD_KEYS.get(name, name)}", rule)
+        value = getattr(project, name)
+        if not (shown and value and code_key(value) == shown):
+            out.hide(value, f"{source}: {_FIELD_KEYS.get(name, name)}", rule)
     for attribute in project.attributes:
         out.hide(attribute, f"{source}: 项目属性", rule)
     if project.review:
