@@ -20,7 +20,7 @@ from gongkai.disclosure import control as dc
 from gongkai.disclosure import relations as rel
 from gongkai.disclosure.classify import Classification, classify
 from gongkai.disclosure.links import identity
-from gongkai.disclosure.register import Register, check_register
+from gongkai.disclosure.register import Register, check_register, code_key
 from gongkai.source.config import Disclosure
 from gongkai.errors import ContentError, Problem
 from gongkai.source.model import Amount, Department, Goal, Indicator, Money, Project, Site, Task
@@ -123,7 +123,7 @@ def _hide_whole_project(project: Project, rule: str, rules: Disclosure, out: _Co
     source = project.file
     # Under secret_label: code the code is the project's public label; a field that only repeats
     # it (imported forms write the code as the 项目名称 of a 涉密项目) withholds nothing.
-    shown = code_key(project.code) if rules.secret_label == "code" and project.code else None
+    shown = code_key(project.code) if out.cls.show_code(project, rules.secret_label) and project.code else None
     for name in ("name", "category", "nature", "period", "basis", "purpose", "source", "note", "previous"):
         value = getattr(project, name)
         if not (shown and value and code_key(value) == shown):
