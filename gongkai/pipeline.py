@@ -96,7 +96,7 @@ def produce(paths: Paths, cache: BuildCache | None = None, staging: Path | None 
     assert result.site is not None
     if cache:
         cache.begin()
-    with _search_index(public, config) as search:
+    with _search_index(public, config, cache.search_memo if cache else None) as search:
         _produce_files(paths, cache, result, output, search)
         with result.stage("audit"):  # everything but the search index, while Pagefind still works
             found = audit_needles(public)
@@ -116,14 +116,15 @@ def _audit(files: Mapping[str, bytes], found: list[Needle], cache: BuildCache | 
     return cache.audit(files, found) if cache else scan(files, found)
 
 
-def _search_index(public: PublicSite, config: Config) -> Background[dict[str, bytes]]:
+def _search_index(public: PublicSite, config: Config, memo: Path | None) -> Background[dict[str, bytes]]:
     """The search index, built from the public model alone: Pagefind indexes (on one core) in a
-    process of its own while this one renders and exports."""
+    process of its own while this one renders and exports; bundles whose records are unchanged
+    come from the memo folder."""
     if not config.search:
         return Background(dict, run_here=True)
     from gongkai.publish.search import search_files
     projects = sum(len(d.projects) for d in public.departments)
-    return Background(lambda: search_files(public, config), run_here=worker_count(projects) == 1)
+    return Background(lambda: search_files(public, config, memo), run_here=worker_count(projects) == 1)
 
 
 def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, output: Output,

@@ -148,14 +148,61 @@ function tierOf(data, query) {
 
 let loading = null;
 
+// ---- the index in bundles (one per year and region, see search.py) ---------------------------
+
+// The bundles' folders below pagefind/, from pagefind/bundles.json.
+async function bundleList() {
+  const response = await fetch(prefix + "pagefind/bundles.json");
+  if (!response.ok) throw new Error("pagefind/bundles.json: " + response.status);
+  return (await response.json()).bundles || [];
+}
+
+// The first bundle is Pagefind's primary index; the others are merged into it, so one search
+// reads them all (filters included).
+async function mergeBundles(pf, bundles) {
+  if (!bundles.length) throw new Error("no search index");
+  // No web worker: it would be one more script (40 KB) to download before the first result.
+  await pf.options({ basePath: prefix + "pagefind/" + bundles[0], noWorker: true });
+  await pf.init();
+  for (const bundle of bundles.slice(1)) await pf.mergeIndex(prefix + "pagefind/" + bundle);
+}
+
+// Pagefind answers a term that one bundle's index lacks with that bundle's words sharing a
+// shorter prefix. A record really matches when each of the query's terms is a prefix of one of
+// its tokens (the rule the tokens are built for): keep only those.
+export function exactMatch(content, terms) {
+  const tokens = (content || "").split(/\s+/);
+  return terms.every((term) => tokens.some((token) => token.startsWith(term)));
+}
+
+// Scores of different bundles do not compare: all results are ordered by tier first (their data
+// is loaded anyway), each tier in Pagefind's order.
+// Within a tier, a name that holds the query as typed comes before one matched through pinyin.
+function byTier(items, query) {
+  const q = squash(query);
+  const literal = (x) => (q && squash((x.data.meta || {}).title || "").includes(q) ? 0 : 1);
+  const keys = new Map(items.map((x) => [x, tierOf(x.data, query) * 2 + literal(x)]));
+  items.sort((a, b) => keys.get(a) - keys.get(b));
+}
+
+// Results whose record holds every term; their data is loaded here once and kept for ranking.
+async function exactResults(results, terms, batch = 50) {
+  const kept = [];
+  for (let i = 0; i < results.length; i += batch) {
+    const slice = results.slice(i, i + batch);
+    const data = await Promise.all(slice.map((r) => r.data()));
+    slice.forEach((r, j) => { if (exactMatch(data[j].content, terms)) kept.push({ r, data: data[j] }); });
+  }
+  return kept;
+}
+
 // Loaded once, however many searches ask for it at the same time.
 function loadPagefind() {
   if (!loading) {
     loading = (async () => {
+      const bundles = await bundleList();
       const pf = await import(prefix + "pagefind/pagefind.js");
-      // No web worker: it would be one more script (40 KB) to download before the first result.
-      await pf.options({ basePath: prefix + "pagefind/", noWorker: true });
-      await pf.init();
+      await mergeBundles(pf, bundles);
       pagefind = pf;
       return pf;
     })();
@@ -181,12 +228,13 @@ async function rawSearch(query, filters, early = null) {
   }
   for (const split of [false, true]) {
     const terms = queryTerms(query, split);
-    const byName = terms.name.length ? (await pf.search(terms.name.join(" "), options)).results : [];
-    const seen = new Set(byName.map((r) => r.id));
-    if (early && byName.length >= PAGE) await early(byName.map((r) => ({ r, body: false })));
-    const byBody = terms.body.length ? (await pf.search(terms.body.join(" "), options)).results : [];
-    const merged = byName.map((r) => ({ r, body: false }));
-    for (const r of byBody) if (!seen.has(r.id)) merged.push({ r, body: true });
+    const byName = terms.name.length ? await exactResults((await pf.search(terms.name.join(" "), options)).results, terms.name) : [];
+    const seen = new Set(byName.map((x) => x.r.id));
+    if (early && byName.length >= PAGE) await early(byName.map((x) => ({ ...x, body: false })));
+    const byBody = terms.body.length ? await exactResults((await pf.search(terms.body.join(" "), options)).results, terms.body) : [];
+    const merged = byName.map((x) => ({ ...x, body: false }));
+    for (const x of byBody) if (!seen.has(x.r.id)) merged.push({ ...x, body: true });
+    byTier(merged, query);
     if (merged.length || split || !/\s/.test(query.trim())) return merged;
   }
   return [];
@@ -197,7 +245,7 @@ async function rawSearch(query, filters, early = null) {
 // Pagefind's order.
 async function rank(items, query, from, to) {
   const slice = items.slice(from, to);
-  const data = await Promise.all(slice.map((item) => item.r.data()));
+  const data = await Promise.all(slice.map((item) => item.data || item.r.data()));
   const ranked = slice.map((item, i) => ({ data: data[i], tier: query.trim() ? tierOf(data[i], query) : 1, order: i }));
   ranked.sort((a, b) => a.tier - b.tier || a.order - b.order);
   return ranked;
