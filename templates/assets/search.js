@@ -171,7 +171,8 @@ async function mergeBundles(pf, bundles) {
 // shorter prefix. A record really matches when each of the query's terms is a prefix of one of
 // its tokens (the rule the tokens are built for): keep only those.
 export function exactMatch(content, terms) {
-  const tokens = (content || "").split(/\s+/);
+  // Pagefind writes a zero-width space (U+200B) before each word of a record's content.
+  const tokens = (content || "").split(/[\s\u200b]+/);
   return terms.every((term) => tokens.some((token) => token.startsWith(term)));
 }
 
