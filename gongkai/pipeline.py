@@ -3,6 +3,7 @@ search / exports → audit → write. Each stage is timed for the benchmark."""
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from gongkai.errors import ContentError, Problem
 from gongkai.publish.exports import export_to
 from gongkai.publish.feeds import feed_files
 from gongkai.source.load import load_tree
+from gongkai.source.shard import in_shard, shard_folders
 from gongkai.source.model import Site
 from gongkai.publish.pages import build_pages
 from gongkai.public import PublicSite
@@ -44,6 +46,7 @@ class Paths:
     out: Path
     secret_register: Path | None = None  # a 保密 office's list of secret project codes, outside content/
     report_dir: Path | None = None  # internal redaction report; default reports/ beside `out`
+    shard: str | None = None  # build only these departments: folder names or regions (source/shard.py)
 
 
 @dataclass
@@ -56,6 +59,8 @@ class Result:
     sizes: dict[str, int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    needles: list[Needle] = field(default_factory=list)  # what the audit searched for (withheld forms)
+    site_years: tuple[int, ...] | None = None  # a shard: the whole site's years, for every page's navigation
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -72,7 +77,12 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     if not paths.content.is_dir():
         raise ContentError([Problem("E031", str(paths.content), 0, 0, "内容文件夹不存在")])
     with result.stage("load"):
-        docs = load_tree(paths.content, cache.parsed if cache else None)
+        keep = None
+        if paths.shard is not None:
+            selection = shard_folders(paths.content, paths.shard)
+            keep = functools.partial(in_shard, root=paths.content, folders=selection.folders)
+            result.site_years = selection.site_years
+        docs = load_tree(paths.content, cache.parsed if cache else None, keep=keep)
         if cache:
             cache.in_use = docs
     with result.stage("validate"):
@@ -99,7 +109,7 @@ def produce(paths: Paths, cache: BuildCache | None = None, staging: Path | None 
     with _search_index(public, config, cache.search_memo if cache else None) as search:
         _produce_files(paths, cache, result, output, search)
         with result.stage("audit"):  # everything but the search index, while Pagefind still works
-            found = audit_needles(public)
+            found = result.needles = audit_needles(public)
             hits = _audit(subset(output.files, list(output.sizes)), found, cache)
         before_search = set(output.sizes)
         with result.stage("search"):  # what is left of it by now: waiting for Pagefind to finish
@@ -132,7 +142,7 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
     config, public = result.config, result.public
     assert config is not None and public is not None
     with result.stage("pages"):
-        site_info, pages = build_pages(config, public)
+        site_info, pages = build_pages(config, public, result.site_years)
     key = build_key(paths.templates, paths.config) if cache else b""  # templates, configuration and code
     with result.stage("render"):
         env = environment(paths.templates)
@@ -140,7 +150,7 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
             cache.render(env, site_info, pages, key, paths.out, output)
         else:
             render_to(output, env, site_info, pages)
-        output.update(_assets(paths.templates / "assets"))
+        output.update(assets(paths.templates / "assets"))
     with result.stage("exports"):
         reuse = cache.export_memo(key, paths.out) if cache and output.staging else None
         export_to(output, public, config.base_url, config.site_name, reuse)
@@ -151,7 +161,7 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
         output.update(feed_files(site_info, pages, manifest))
 
 
-def _assets(folder: Path) -> dict[str, bytes]:
+def assets(folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         return {}
     return {f"assets/{p.relative_to(folder).as_posix()}": p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -185,4 +195,7 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
         if result.redaction is not None:
             with result.stage("report"):
                 write_report(result.redaction, report_dir, paths.out)
+                if paths.shard is not None:  # what merge needs, beside the report: never published
+                    from gongkai.shards import write_shard_files
+                    write_shard_files(result, report_dir, paths.out)
     return result

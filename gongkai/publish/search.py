@@ -639,7 +639,8 @@ def _prune_memo(memo: Path, keep: set[str]) -> None:
 
 
 def bundles_list(names: list[str]) -> bytes:
-    return json.dumps({"bundles": [f"{name}/" for name in names]}, separators=(",", ":")).encode("utf-8")
+    """In name order: a merge of shards lists the same bundles as a single build."""
+    return json.dumps({"bundles": [f"{name}/" for name in sorted(names)]}, separators=(",", ":")).encode("utf-8")
 
 
 def search_files(public: PublicSite, config: Config, memo: Path | None = None) -> dict[str, bytes]:

@@ -15,7 +15,7 @@ import sys
 from array import array
 from collections.abc import Container
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -377,7 +377,8 @@ Outcome = tuple[tuple[str, bytes] | None, "Document | list[Problem] | None"]
 CHUNK_FILES = 64  # files per task when parsing across processes
 
 
-def load_tree(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = None) -> list[Document]:
+def load_tree(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = None,
+              keep: Callable[[Path], bool] | None = None) -> list[Document]:
     """Parse every content file below root; collect the problems of all files before failing.
 
     Large trees are parsed by forked processes (GONGKAI_JOBS, else one per core, as for
@@ -385,7 +386,7 @@ def load_tree(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = N
     from gongkai.parallel import worker_count
 
     problems: list[Problem] = list(_linked_folders_out(root))
-    paths, inside = discover(root), root.resolve()
+    paths, inside = [p for p in discover(root) if keep is None or keep(p)], root.resolve()
     known = None if parsed is None else parsed.keys()
 
     def read_chunk(index: int) -> list[Outcome]:
