@@ -271,10 +271,10 @@ def build_shard(job: ShardJob) -> tuple[str, object]:
 
 def shard_jobs(content: Path, config: Path, templates: Path, specs: list[str], out: Path,
                secret_register: Path | None = None) -> list[ShardJob]:
-    """Shard n goes to <out>-shards/NN/, its report files to <out>-shards/reports/ (beside the
+    """Shard n goes to <out>-shards/NN/, its report files to <out>-shards/reports/NN/ (beside the
     shards, never inside the merged site)."""
     root = out.parent / f"{out.name}-shards"
-    return [ShardJob(content, config, templates, root / f"{n:02d}", root / "reports", spec, secret_register)
+    return [ShardJob(content, config, templates, root / f"{n:02d}", root / "reports" / f"{n:02d}", spec, secret_register)
             for n, spec in enumerate(specs)]
 
 
