@@ -226,7 +226,12 @@ def _site_wide(output: Output, public: PublicSite, config: Config, templates: Pa
     from gongkai.publish.pages import build_pages
     from gongkai.publish.redirects import plan, read_manifest, redirect_files
     from gongkai.publish.render import environment, render_to
-    from gongkai.publish.search import BUNDLES_FILE, bundles_list, filter_options, records
+    from gongkai.publish.search import (
+        BUNDLES_FILE,
+        bundles_list,
+        filter_options,
+        records,
+    )
     site, pages = build_pages(config, public)
     departments = tuple(d.path for d in public.departments)
     render_to(output, environment(templates), site, [p for p in pages if not p.path.startswith(departments)])
@@ -287,18 +292,18 @@ def run_on_dask(jobs: list[ShardJob], scheduler: str | None = None, workers: int
         with Client(scheduler) as client:
             return list(client.gather(client.map(build_shard, jobs, pure=False)))
     # Not daemonic: a shard build forks its own render, export and Pagefind processes.
-    with dask.config.set({"distributed.worker.daemon": False}):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-            with Client(cluster) as client:
-                return list(client.gather(client.map(build_shard, jobs, pure=False)))
+    with (dask.config.set({"distributed.worker.daemon": False}),
+          LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+          Client(cluster) as client):
+        return list(client.gather(client.map(build_shard, jobs, pure=False)))
 
 
 def build_and_merge(jobs: list[ShardJob], out: Path, scheduler: str | None = None, workers: int = 2) -> MergeResult:
     """The shards on Dask, then the merge here; every shard's problems reported together."""
     from gongkai.pipeline import AuditFailed
     outcomes = run_on_dask(jobs, scheduler, workers)
-    problems = [p for kind, value in outcomes if kind == "content" for p in value]  # type: ignore[union-attr]
-    hits = [h for kind, value in outcomes if kind == "audit" for h in value]  # type: ignore[union-attr]
+    problems: list[Problem] = [p for kind, value in outcomes if kind == "content" for p in value]  # type: ignore[attr-defined]
+    hits: list[Hit] = [h for kind, value in outcomes if kind == "audit" for h in value]  # type: ignore[attr-defined]
     if problems:
         raise ContentError(problems)
     if hits:

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from conftest import ROOT, StaticServer, example_paths, run_cli
+from searchkit import expected_urls, indexed_records
+
 from gongkai.pipeline import build
 from gongkai.publish.audit import normalise
 from gongkai.shards import NEEDLES_SUFFIX, PUBLIC_SUFFIX, build_and_merge, shard_jobs
 from gongkai.writer import site_files
-from searchkit import expected_urls, indexed_records
 
 SHARDS = ["湖北省", "guangzhou-zfw", "玉田县"]  # two regions and a department folder
 

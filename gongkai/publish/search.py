@@ -570,7 +570,7 @@ def bundles(public: PublicSite, prefix: str) -> dict[str, list[Record]]:
         groups.setdefault((department.year, department.region or ""), []).append(department)
     out: dict[str, list[Record]] = {}
     for (year, region), departments in groups.items():
-        part, current = 0, []
+        part, current = 0, list[Record]()
         for department in departments:
             own = [department_record(department, prefix),
                    *(project_record(p, department, prefix) for p in sorted(department.projects, key=lambda p: p.slug))]
