@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import resource
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -113,7 +114,8 @@ def produce(paths: Paths, cache: BuildCache | None = None, staging: Path | None 
             hits = _audit(subset(output.files, list(output.sizes)), found, cache)
         before_search = set(output.sizes)
         with result.stage("search"):  # what is left of it by now: waiting for Pagefind to finish
-            output.update(search.result())
+            files, result.timings["pagefind_peak_mb"] = search.result()
+            output.update(files)
     with result.stage("audit"):
         hits += _audit(subset(output.files, [p for p in output.sizes if p not in before_search]), found, cache)
     if hits:
@@ -126,19 +128,25 @@ def _audit(files: Mapping[str, bytes], found: list[Needle], cache: BuildCache | 
     return cache.audit(files, found) if cache else scan(files, found)
 
 
-def _search_index(public: PublicSite, config: Config, memo: Path | None) -> Background[dict[str, bytes]]:
+def _search_index(public: PublicSite, config: Config, memo: Path | None) -> Background[tuple[dict[str, bytes], float]]:
     """The search index, built from the public model alone: Pagefind indexes (on one core) in a
     process of its own while this one renders and exports; bundles whose records are unchanged
-    come from the memo folder."""
+    come from the memo folder. With the files, the peak memory of its largest child (Pagefind's
+    processes, when it runs in a process of its own), for the benchmark."""
     if not config.search:
-        return Background(dict, run_here=True)
+        return Background(lambda: ({}, 0.0), run_here=True)
     from gongkai.publish.search import search_files
+
+    def index() -> tuple[dict[str, bytes], float]:
+        files = search_files(public, config, memo)
+        return files, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
     projects = sum(len(d.projects) for d in public.departments)
-    return Background(lambda: search_files(public, config, memo), run_here=worker_count(projects) == 1)
+    return Background(index, run_here=worker_count(projects) == 1)
 
 
 def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, output: Output,
-                   search: Background[dict[str, bytes]]) -> None:
+                   search: Background[tuple[dict[str, bytes], float]]) -> None:
     config, public = result.config, result.public
     assert config is not None and public is not None
     with result.stage("pages"):
