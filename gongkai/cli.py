@@ -75,6 +75,11 @@ def _merge(args: argparse.Namespace) -> int:
     if args.command == "merge":
         result = merge(args.shard_dirs, args.out, args.config, args.templates, args.shard_reports, args.report_dir)
     else:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            print("cluster 需要 Dask：python3 -m pip install -r requirements-cluster.txt", file=sys.stderr)
+            return 2
         jobs = shard_jobs(args.content, args.config, args.templates, args.shards, args.out, args.secret_register)
         result = build_and_merge(jobs, args.out, args.scheduler, args.workers)
     projects = sum(len(d.projects) for d in result.public.departments)

@@ -263,7 +263,9 @@ class ShardJob:
 def build_shard(job: ShardJob) -> tuple[str, object]:
     """Run on a worker: ("ok", timings), ("content", problems) or ("audit", hits) — the
     failures as data, so that every shard's problems come back together."""
+    from gongkai.disclosure.report import ReportLocationError
     from gongkai.pipeline import AuditFailed, Paths, build
+    from gongkai.writer import BuildLocked
     paths = Paths(content=job.content, config=job.config, templates=job.templates, out=job.out,
                   secret_register=job.secret_register, report_dir=job.report_dir, shard=job.spec)
     try:
@@ -272,6 +274,8 @@ def build_shard(job: ShardJob) -> tuple[str, object]:
         return "content", list(error.problems)
     except AuditFailed as error:
         return "audit", list(error.hits)
+    except (BuildLocked, ReportLocationError) as error:
+        return "content", [_merge_problem(str(job.out), str(error), "等另一个构建结束，或换一个输出文件夹。")]
 
 
 def shard_jobs(content: Path, config: Path, templates: Path, specs: list[str], out: Path,

@@ -170,3 +170,21 @@ def test_merge_audits_against_every_shards_withheld_texts(tmp_path: Path) -> Non
     assert result.returncode == 1 and "2025/yutian-zfw/index.html" in result.stderr and "guangzhou" in result.stderr
     after = site_files(tmp_path / "m")
     assert sorted(after) == sorted(before) and all(after[p] == before[p] for p in before), "the previous site stays"
+
+
+def test_shards_cutting_one_region_keep_both_bundles(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    department = content / "2023/guangzhou-zfw/部门.yml"  # now in ezhou's region and year: one bundle in one build
+    department.write_text(department.read_text(encoding="utf-8").replace("地区: 广东省广州市", "地区: 湖北省鄂州市"), encoding="utf-8")
+    for name, spec in (("a", "ezhou-zfw"), ("b", "guangzhou-zfw,玉田县")):
+        result = run_cli("build", "--content", str(content), "--shard", spec, "--out", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "a/pagefind/bundles.json").read_text())["bundles"][0] in \
+        json.loads((tmp_path / "b/pagefind/bundles.json").read_text())["bundles"], "the same bundle name in both shards"
+    result = run_cli("merge", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "m"))
+    assert result.returncode == 0, result.stderr
+    bundles = json.loads((tmp_path / "m/pagefind/bundles.json").read_text())["bundles"]
+    assert len(bundles) == len(set(bundles)) == 3
+    urls = [set(indexed_records(tmp_path / "m/pagefind" / b)) for b in bundles]
+    assert sum(len(u) for u in urls) == len(set().union(*urls)) == 31, "every record once, none lost to a name clash"

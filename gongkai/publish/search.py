@@ -583,9 +583,10 @@ def bundles(public: PublicSite, prefix: str) -> dict[str, list[Record]]:
 
 
 def bundle_digest(items: list[Record]) -> str:
-    """What a bundle's index depends on: its records and the Pagefind version."""
+    """What a bundle's index depends on: its records, the Pagefind version and this module (which
+    rewrites Pagefind's files)."""
     from importlib.metadata import version
-    digest = hashlib.sha256(version("pagefind").encode())
+    digest = hashlib.sha256(version("pagefind").encode() + Path(__file__).read_bytes())
     for item in items:
         digest.update(json.dumps([item.url, item.content, item.meta, item.filters], ensure_ascii=False,
                                  sort_keys=True).encode("utf-8"))
