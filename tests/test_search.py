@@ -11,15 +11,17 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from conftest import example_paths
+from conftest import ROOT, example_paths
+from gongkai.cache import BuildCache, cache_folder
 from gongkai.publish import search
 from gongkai.publish.audit import audit_files, normalise
-from gongkai.pipeline import check
+from gongkai.pipeline import build, check
 from gongkai.slugs import pinyin_words
 
 SECRET = "样例涉密内容"
@@ -179,3 +181,22 @@ def test_only_changed_bundles_are_indexed_again(public, tmp_path: Path, monkeypa
     assert len(list(tmp_path.glob("*.json"))) == len(groups), "the old bundle left the memo"
     (tmp_path / f"{search.bundle_digest(changed[name])}.json").write_text("{damaged", encoding="utf-8")
     assert search.bundled_index(changed, tmp_path) == again
+
+
+def test_a_rebuild_indexes_only_the_changed_department_bundle(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = tmp_path / "site"
+    build(example_paths(out, content), cache=BuildCache.open(out))
+    memo = cache_folder(out) / "search"
+    before = {p.name: p.stat().st_mtime_ns for p in memo.glob("*.json")}
+    project = content / "2023/guangzhou-zfw/bumen-richang-yunzhuan.yml"
+    project.write_text(project.read_text(encoding="utf-8").replace("\n项目名称: ", "\n项目名称: 新", 1), encoding="utf-8")
+    build(example_paths(out, content), cache=BuildCache.open(out))
+    after = {p.name: p.stat().st_mtime_ns for p in memo.glob("*.json")}
+    assert len(before) == len(after) == 3
+    kept = {name for name in before if after.get(name) == before[name]}
+    assert len(kept) == 2, "the two bundles of other departments come from the memo untouched"
+    clean = tmp_path / "clean"
+    build(example_paths(clean, content), cache=False)
+    assert index_files(out) == index_files(clean)
