@@ -21,13 +21,16 @@ import pickle
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from gongkai.errors import ContentError, Problem
 from gongkai.public import PublicSite
 from gongkai.publish.audit import Hit, Needle, scan
 from gongkai.source.config import Config, load_config
 from gongkai.writer import Output, build_lock, clean_stale, staging_dir, swap_into_place
+
+if TYPE_CHECKING:  # the pipeline imports this module when it writes a shard's files
+    from gongkai.pipeline import Result
 
 NEEDLES_SUFFIX = ".withheld-needles.json"
 PUBLIC_SUFFIX = ".shard-public.pickle"
@@ -56,12 +59,11 @@ def needles_bytes(needles: Iterable[Needle]) -> bytes:
     return json.dumps({"format": SHARD_FORMAT, "needles": rows}, ensure_ascii=False, indent=0).encode("utf-8")
 
 
-def write_shard_files(result: object, report_dir: Path, out: Path) -> None:
+def write_shard_files(result: Result, report_dir: Path, out: Path) -> None:
     """The shard's public model (without the withheld strings) and its audit's needles."""
-    public: PublicSite = result.public  # type: ignore[attr-defined]
-    config: Config = result.config  # type: ignore[attr-defined]
-    years = result.site_years or public.years  # type: ignore[attr-defined]
-    _write_shard(public, config.base_url, years, result.needles, report_dir, out)  # type: ignore[attr-defined]
+    assert result.public is not None and result.config is not None
+    years = result.site_years or result.public.years
+    _write_shard(result.public, result.config.base_url, years, result.needles, report_dir, out)
 
 
 def _write_shard(public: PublicSite, base_url: str, years: tuple[int, ...], needles: Iterable[Needle],
@@ -164,6 +166,10 @@ def merge(folders: list[Path], out: Path, config_path: Path, templates: Path,
     `report_dir` (default reports/ beside out), so a merged site can be merged again."""
     from gongkai.disclosure.report import check_location, default_report_dir
     config = load_config(config_path)
+    for folder in folders:  # the swap would replace a shard with the merge, or nest one in the other
+        a, b = folder.resolve(), out.resolve()
+        if a == b or a.is_relative_to(b) or b.is_relative_to(a):
+            raise ContentError([_merge_problem(str(folder), "合并的输出文件夹不能是分片文件夹，也不能在它里面", "用 --out 指定另一个文件夹。", str(out))])
     dirs = report_dirs or [default_report_dir(folder) for folder in folders]
     if len(dirs) != len(folders):
         raise ContentError([_merge_problem("--shard-reports", "--shard-reports 的个数与分片文件夹不同", value=str(len(dirs)))])

@@ -152,6 +152,9 @@ def test_merge_refuses_overlapping_missing_and_stale_shards(tmp_path: Path) -> N
     result = run_cli("merge", str(tmp_path / "a"), str(tmp_path / "plain"), "--out", str(tmp_path / "m"))
     assert result.returncode == 1 and "E041" in result.stderr and "plain" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "m").exists()
+    before = site_files(tmp_path / "a")
+    result = run_cli("merge", str(tmp_path / "a"), "--out", str(tmp_path / "a"))
+    assert result.returncode == 1 and "E041" in result.stderr and site_files(tmp_path / "a").keys() == before.keys()
 
 
 def test_merge_audits_against_every_shards_withheld_texts(tmp_path: Path) -> None:
