@@ -160,7 +160,6 @@ async function bundleList() {
 // The first bundle is Pagefind's primary index; the others are merged into it, so one search
 // reads them all (filters included).
 async function mergeBundles(pf, bundles) {
-  if (!bundles.length) throw new Error("no search index");
   // No web worker: it would be one more script (40 KB) to download before the first result.
   await pf.options({ basePath: prefix + "pagefind/" + bundles[0], noWorker: true });
   await pf.init();
@@ -202,6 +201,7 @@ function loadPagefind() {
   if (!loading) {
     loading = (async () => {
       const bundles = await bundleList();
+      if (!bundles.length) return null;  // nothing published yet: every search finds nothing
       const pf = await import(prefix + "pagefind/pagefind.js");
       await mergeBundles(pf, bundles);
       pagefind = pf;
@@ -222,6 +222,7 @@ function activeFilters(filters) {
 // known when they fill a page: that page is then final, and the body search can follow.
 async function rawSearch(query, filters, early = null) {
   const pf = await loadPagefind();
+  if (!pf) return [];
   const options = { filters: activeFilters(filters) };
   if (!query.trim()) {
     if (!Object.keys(options.filters).length) return [];
