@@ -238,12 +238,12 @@ def _site_wide(output: Output, public: PublicSite, config: Config, templates: Pa
         filter_options,
         records,
     )
-    site, pages = build_pages(config, public)
+    manifest = plan(read_manifest(live), public, config.publication_date)
+    site, pages = build_pages(config, public, manifest)
     departments = tuple(d.path for d in public.departments)
     render_to(output, environment(templates), site, [p for p in pages if not p.path.startswith(departments)])
     output.update(assets(templates / "assets"))
     output.update(collected_files(public, config.base_url, config.site_name))
-    manifest = plan(read_manifest(live), public, config.publication_date)
     output.update(redirect_files(manifest, config.base_url, site.prefix, output.files))
     output.update(feed_files(site, pages, manifest))
     if config.search:

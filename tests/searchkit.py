@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 from gongkai.publish import search
@@ -34,9 +35,17 @@ def _holds(tokens: list[str], terms: list[str]) -> bool:
 
 def expected_urls(records: Records, query: str) -> set[str]:
     """Records matching the query as one word (search.js's first pass, the one that answers
-    whenever anything matches)."""
-    name, body = search.query_terms(query)
-    return {url for url, tokens in records.items() if _holds(tokens, name) or _holds(tokens, body)}
+    whenever anything matches), by search.js's plan: names; codes when the query has no Chinese,
+    then codes only if it has digits and a code matches; what a record belongs to; the text when
+    the query has Chinese."""
+    terms = search.query_terms(query)
+    cjk = any(kind == "cjk" for kind, _ in search.runs(query))
+    planned = [terms.name, *([] if cjk else [terms.code]), terms.context, *([terms.body] if cjk else [])]
+    hits = [{url for url, tokens in records.items() if _holds(tokens, want)} for want in planned]
+    digits = re.search(r"[0-9]", search.normalise(query)) is not None
+    if digits and not cjk and hits[1]:
+        return hits[1]
+    return set().union(*hits)
 
 
 def pair_queries(records: Records, bundles: dict[str, set[str]], per_bundle: int = 8) -> list[str]:
