@@ -59,7 +59,8 @@ def child(mode: str, content: Path, out: Path) -> None:
         from gongkai.shards import merge
         start = time.perf_counter()
         merged = merge([Path(f) for f in str(content).split(os.pathsep)], out, paths.config, paths.templates)
-        print(json.dumps({"timings": {"merge": time.perf_counter() - start}, "pages": sum(1 for p in merged.sizes if p.endswith(".html"))}))
+        timings = {"merge": time.perf_counter() - start, **{f"merge_{k}": v for k, v in merged.timings.items()}}
+        print(json.dumps({"timings": timings, "pages": sum(1 for p in merged.sizes if p.endswith(".html"))}))
         return
     if mode.startswith("shard:"):
         paths.shard = mode[len("shard:"):]
@@ -320,28 +321,34 @@ def targets(results: list[dict[str, object]]) -> str:
 
 
 def national(results: list[dict[str, object]], projects: int = 1_000_000, per_shard: int = 10_000) -> str:
-    """A national run extrapolated from the measured shard and merge costs: shards of `per_shard`
-    projects, each build's time linear in its projects (as measured per 1,000), the merge's time
-    linear in the whole site's projects."""
-    measured = [(r["size"], r["runs"]) for r in results if "merge" in r["runs"] and r["runs"]["merge"]["seconds"]]  # type: ignore[operator]
-    if not measured:
+    """A national run extrapolated from measured costs: a shard of `per_shard` projects costs what
+    the largest measured full build costs per 1,000 projects (a shard is a full build of its
+    departments), its peak that build's; the merge's site-wide files and shard-file copying grow
+    with the whole site on one machine, its audit (every byte of the merged folder) is split by
+    shard folder across the machines, each with every shard's needles."""
+    full = [(r["size"], r["runs"]["full"]) for r in results if r["runs"].get("full", {}).get("seconds")]  # type: ignore[index,union-attr,attr-defined]
+    merged = [(r["size"], r["runs"]["merge"]) for r in results if r["runs"].get("merge", {}).get("seconds")]  # type: ignore[index,union-attr,attr-defined]
+    if not full or not merged:
         return ""
-    size, runs = measured[-1]
-    shard_runs = [v for k, v in runs.items() if k.startswith("shard_") and v["seconds"]]  # type: ignore[union-attr]
-    shard_projects = [int(re.search(r"(\d+) 个项目", v["note"]).group(1)) for v in shard_runs]  # type: ignore[union-attr]
-    per_k = sum(v["seconds"] for v in shard_runs) / sum(shard_projects) * 1000
-    peak = max(v["peak_mb"] for v in shard_runs)
-    shard_seconds = per_k * per_shard / 1000
-    merge_seconds = runs["merge"]["seconds"] / size * projects  # type: ignore[index,operator]
+    full_size, full_run = max(full, key=lambda x: x[0])  # type: ignore[arg-type,return-value]
+    merge_size, merge_run = max(merged, key=lambda x: x[0])  # type: ignore[arg-type,return-value]
+    shard_seconds = full_run["seconds"] / full_size * per_shard  # type: ignore[index,operator]
+    t = merge_run["timings"]  # type: ignore[index]
+    scale = projects / merge_size  # type: ignore[operator]
+    rest, audit = (t.get("merge_take", 0) + t.get("merge_site", 0)) * scale, t.get("merge_audit", 0) * scale
     shards = -(-projects // per_shard)
-    lines = [f"全国模拟（{projects:,} 个项目，每个分片 {per_shard:,} 个项目，共 {shards} 个分片；由 {size:,} 个项目时实测："
-             f"分片构建 {per_k:.2f} 秒/千项目，合并 {runs['merge']['seconds']:.2f} 秒（按项目数线性外推），"  # type: ignore[index]
-             f"分片构建进程峰值实测 {peak:.0f} MB）：", "",
-             "| 机器数 | 分片轮数 | 分片构建 (秒) | 合并 (秒) | 墙钟合计 (分钟) |", "| ---: | ---: | ---: | ---: | ---: |"]
+    lines = [f"全国模拟：{projects:,} 个项目，每个分片 {per_shard:,} 个项目，共 {shards} 个分片。分片构建按 {full_size:,} 个项目完整构建的实测"
+             f"（{full_run['seconds']:.1f} 秒，峰值 {full_run['peak_mb']:.0f} MB）线性外推为每分片 {shard_seconds:.0f} 秒；"  # type: ignore[index]
+             f"合并按 {merge_size:,} 个项目的实测（复制分片文件与生成全站文件 {t.get('merge_take', 0) + t.get('merge_site', 0):.2f} 秒，"
+             f"审计 {t.get('merge_audit', 0):.2f} 秒）按项目数线性外推。merge 现在在一台机器上审计；"
+             "最后一列是把审计按分片文件夹分到各机器（尚未实现）时的墙钟。", "",
+             "| 机器数 | 分片轮数 | 分片构建 (分钟) | 合并：全站文件 (分钟) | 合并：审计 (分钟) | 墙钟合计 (分钟) | 审计分到各机器时 (分钟) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for machines in (1, 10, 25, 50, 100):
         rounds = -(-shards // machines)
-        total = rounds * shard_seconds + merge_seconds
-        lines.append(f"| {machines} | {rounds} | {rounds * shard_seconds:,.0f} | {merge_seconds:,.0f} | {total / 60:,.1f} |")
+        builds = rounds * shard_seconds + rest
+        lines.append(f"| {machines} | {rounds} | {rounds * shard_seconds / 60:,.1f} | {rest / 60:,.1f} | {audit / 60:,.1f} | "
+                     f"{(builds + audit) / 60:,.1f} | {(builds + audit / machines) / 60:,.1f} |")
     return "\n".join(lines)
 
 

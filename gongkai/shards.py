@@ -19,9 +19,11 @@ import json
 import os
 import pickle
 import shutil
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from gongkai.errors import ContentError, Problem
 from gongkai.public import PublicSite
@@ -115,6 +117,7 @@ class MergeResult:
     public: PublicSite
     sizes: dict[str, int] = field(default_factory=dict)
     needles: list[Needle] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # take (shard files), site (site-wide files), audit
 
 
 def merged_public(shards: list[Shard], base_url: str) -> PublicSite:
@@ -193,13 +196,24 @@ def merge(folders: list[Path], out: Path, config_path: Path, templates: Path,
 def _merge_into(output: Output, shards: list[Shard], public: PublicSite, config: Config, templates: Path,
                 live: Path) -> MergeResult:
     from gongkai.pipeline import AuditFailed
-    names = _take_shard_files(output, shards)
-    _site_wide(output, public, config, templates, live, names)
-    needles = sorted({n for shard in shards for n in shard.needles}, key=lambda n: (n.form, n.source, n.derived))
-    hits: list[Hit] = scan(output.files, needles)
+    timings: dict[str, float] = {}
+    with _timed(timings, "take"):
+        names = _take_shard_files(output, shards)
+    with _timed(timings, "site"):
+        _site_wide(output, public, config, templates, live, names)
+    with _timed(timings, "audit"):
+        needles = sorted({n for shard in shards for n in shard.needles}, key=lambda n: (n.form, n.source, n.derived))
+        hits: list[Hit] = scan(output.files, needles)
     if hits:
         raise AuditFailed(sorted(hits, key=lambda h: (h.file, h.needle.form)))
-    return MergeResult(public, dict(output.sizes), needles)
+    return MergeResult(public, dict(output.sizes), needles, timings)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - start
 
 
 def _take_shard_files(output: Output, shards: list[Shard]) -> list[str]:
