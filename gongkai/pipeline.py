@@ -15,10 +15,10 @@ from typing import Iterator, Mapping
 from gongkai.publish.audit import Hit, Needle, audit_needles, scan
 from gongkai.cache import BuildCache, build_key
 from gongkai.source.config import Config, load_config
-from gongkai.errors import ContentError, Problem
+from gongkai.errors import ContentError, Problem, sort_problems
 from gongkai.publish.exports import export_to
 from gongkai.publish.feeds import feed_files
-from gongkai.source.load import load_tree
+from gongkai.source.load import load_documents
 from gongkai.source.shard import in_shard, shard_folders
 from gongkai.source.model import Site
 from gongkai.publish.pages import build_pages
@@ -29,7 +29,7 @@ from gongkai.publish.redirects import plan, read_manifest, redirect_files
 from gongkai.parallel import Background
 from gongkai.parallel import worker_count
 from gongkai.publish.render import environment, render_to
-from gongkai.source.validate import build_site
+from gongkai.source.validate import acknowledge, build_site
 from gongkai.writer import Output, StagedFiles, build_lock, clean_stale, staging_dir, subset, swap_into_place
 
 
@@ -59,6 +59,7 @@ class Result:
     files: Mapping[str, bytes] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    acknowledged: list[Problem] = field(default_factory=list)  # warnings the files list under 已知警告
     timings: dict[str, float] = field(default_factory=dict)
     needles: list[Needle] = field(default_factory=list)  # what the audit searched for (withheld forms)
     site_years: tuple[int, ...] | None = None  # a shard: the whole site's years, for every page's navigation
@@ -73,26 +74,35 @@ class Result:
 def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     """Validate only: config, load, validate, redact (which can also refuse input)."""
     result = Result()
+    config_problems: list[Problem] = []  # reported with the content's, not instead of them
     with result.stage("config"):
-        result.config = load_config(paths.config)
+        try:
+            result.config = load_config(paths.config)
+        except ContentError as exc:
+            config_problems = exc.problems
     if not paths.content.is_dir():
-        raise ContentError([Problem("E031", str(paths.content), 0, 0, "内容文件夹不存在")])
+        raise ContentError(config_problems + [Problem("E031", str(paths.content), 0, 0, "内容文件夹不存在")])
     with result.stage("load"):
         keep = None
         if paths.shard is not None:
             selection = shard_folders(paths.content, paths.shard)
             keep = functools.partial(in_shard, root=paths.content, folders=selection.folders)
             result.site_years = selection.site_years
-        docs = load_tree(paths.content, cache.parsed if cache else None, keep=keep)
+        docs, unreadable = load_documents(paths.content, cache.parsed if cache else None, keep=keep)
         if cache:
             cache.in_use = docs
     with result.stage("validate"):
-        result.site, result.warnings = build_site(docs, paths.content, cache.validated if cache else None)
+        try:
+            result.site, result.warnings = build_site(docs, paths.content, cache.validated if cache else None, unreadable)
+        except ContentError as exc:
+            raise ContentError(sort_problems(config_problems + acknowledge(exc.problems, docs)[0])) from None
+    if config_problems:
+        raise ContentError(sort_problems(config_problems + acknowledge(result.warnings, docs)[0]))
     with result.stage("redact"):
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
         result.redaction = redact_site(result.site, result.config.disclosure, register)
         result.public = result.redaction.public
-        result.warnings = result.warnings + list(result.redaction.warnings)
+        result.warnings, result.acknowledged = acknowledge(sort_problems(result.warnings + list(result.redaction.warnings)), docs)
     return result
 
 
