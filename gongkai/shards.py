@@ -86,7 +86,7 @@ class Shard:
 
 
 def read_shard(folder: Path, report_dir: Path) -> Shard:
-    """A built shard; E041 when its folder or its files for the merge are missing or unreadable."""
+    """A built shard; E051 when its folder or its files for the merge are missing or unreadable."""
     where = str(folder)
     if not folder.is_dir():
         raise ContentError([_merge_problem(where, "分片文件夹不存在")])
@@ -107,7 +107,7 @@ def _missing(where: str, report_dir: Path) -> Shard:
 
 
 def _merge_problem(where: str, detail: str, hint: str | None = None, value: str | None = None) -> Problem:
-    return Problem("E041", where, 0, 0, detail, value, hint)
+    return Problem("E051", where, 0, 0, detail, value, hint)
 
 
 # ---- the merge -------------------------------------------------------------------------------

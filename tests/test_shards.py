@@ -123,7 +123,7 @@ def test_search_across_shards_finds_what_the_single_site_finds(two_tabs: tuple[o
 
 def test_a_shard_with_no_department_is_refused_in_chinese(tmp_path: Path) -> None:
     result = run_cli("build", "--shard", "西藏自治区", "--out", str(tmp_path / "site"))
-    assert result.returncode == 1 and "E040" in result.stderr and "西藏自治区" in result.stderr
+    assert result.returncode == 1 and "E050" in result.stderr and "西藏自治区" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "site").exists()
 
 
@@ -141,20 +141,20 @@ def test_merge_refuses_overlapping_missing_and_stale_shards(tmp_path: Path) -> N
     for name, spec in (("a", "湖北省"), ("b", "ezhou-zfw,玉田县")):
         assert run_cli("build", "--shard", spec, "--out", str(tmp_path / name)).returncode == 0
     result = run_cli("merge", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "m"))
-    assert result.returncode == 1 and "E041" in result.stderr and "2023/ezhou-zfw" in result.stderr
+    assert result.returncode == 1 and "E051" in result.stderr and "2023/ezhou-zfw" in result.stderr
     old = tmp_path / "old-content"  # a shard built before 2025 was added links to 2023 only
     shutil.copytree(ROOT / "content", old)
     shutil.rmtree(old / "2025")
     assert run_cli("build", "--content", str(old), "--shard", "广东省", "--out", str(tmp_path / "stale")).returncode == 0
     result = run_cli("merge", str(tmp_path / "stale"), str(tmp_path / "b"), "--out", str(tmp_path / "m"))
-    assert result.returncode == 1 and "E041" in result.stderr and "年度" in result.stderr and "2023 ≠ 2025、2023" in result.stderr
+    assert result.returncode == 1 and "E051" in result.stderr and "年度" in result.stderr and "2023 ≠ 2025、2023" in result.stderr
     (tmp_path / "plain").mkdir()
     result = run_cli("merge", str(tmp_path / "a"), str(tmp_path / "plain"), "--out", str(tmp_path / "m"))
-    assert result.returncode == 1 and "E041" in result.stderr and "plain" in result.stderr
+    assert result.returncode == 1 and "E051" in result.stderr and "plain" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "m").exists()
     before = site_files(tmp_path / "a")
     result = run_cli("merge", str(tmp_path / "a"), "--out", str(tmp_path / "a"))
-    assert result.returncode == 1 and "E041" in result.stderr and site_files(tmp_path / "a").keys() == before.keys()
+    assert result.returncode == 1 and "E051" in result.stderr and site_files(tmp_path / "a").keys() == before.keys()
 
 
 def test_merge_audits_against_every_shards_withheld_texts(tmp_path: Path) -> None:

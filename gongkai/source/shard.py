@@ -58,7 +58,7 @@ def shard_folders(root: Path, spec: str) -> Selection:
         raise ContentError(problems)
     if not folders:
         known = sorted({p.parent.name for p in departments})[:8]
-        raise ContentError([Problem("E040", "--shard", 0, 0, "分片中没有任何部门", spec,
+        raise ContentError([Problem("E050", "--shard", 0, 0, "分片中没有任何部门", spec,
                                     "写部门文件夹名（如 " + "、".join(known or ["guangzhou-zfw"]) + "）或 部门.yml 中“地区”的开头（如 湖北省），多个用逗号分隔。")])
     return Selection(frozenset(folders), tuple(sorted(years, reverse=True)))
 
