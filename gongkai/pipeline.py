@@ -23,6 +23,7 @@ from gongkai.source.shard import in_shard, shard_folders
 from gongkai.source.model import Site
 from gongkai.publish.pages import build_pages
 from gongkai.public import PublicSite
+from gongkai.disclosure.exemptions import with_exemptions
 from gongkai.disclosure.redact import Redaction, redact_site
 from gongkai.disclosure.register import read_register
 from gongkai.publish.redirects import plan, read_manifest, redirect_files
@@ -100,7 +101,9 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
         raise ContentError(sort_problems(config_problems + acknowledge(result.warnings, docs)[0]))
     with result.stage("redact"):
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
-        result.redaction = redact_site(result.site, result.config.disclosure, register)
+        by_file = {d.display: d for d in docs}
+        result.redaction = with_exemptions(redact_site(result.site, result.config.disclosure, register,
+                                                       lambda file, at: by_file[file].where(at) if file in by_file else (0, 0)), docs)
         result.public = result.redaction.public
         result.warnings, result.acknowledged = acknowledge(sort_problems(result.warnings + list(result.redaction.warnings)), docs)
     return result
@@ -195,7 +198,7 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
         cache = BuildCache.open(paths.out) if os.environ.get("GONGKAI_CACHE", "1") != "0" else None
     from gongkai.disclosure.report import check_location, default_report_dir, write_report
     report_dir = paths.report_dir or default_report_dir(paths.out)
-    check_location(report_dir, paths.out)  # before anything is built: the report must never be published
+    check_location(report_dir, paths.out, paths.content)  # before anything is built: the report must never be published
     with build_lock(paths.out):
         clean_stale(paths.out)
         staging = staging_dir(paths.out)
