@@ -375,6 +375,12 @@ def export_to(output: Output, public: PublicSite, base_url: str, title: str = "é
     output.update(_collected_files(public, parts, title))
 
 
+def collected_files(public: PublicSite, base_url: str, title: str) -> dict[str, bytes]:
+    """The per-year and whole-site files alone (a merge of shards: the departments' own files
+    are the shards')."""
+    return _collected_files(public, [_department_export(dept, base_url) for dept in public.departments], title)
+
+
 def _collected_files(public: PublicSite, parts: list[_DepartmentExport], title: str) -> dict[str, bytes]:
     """The per-year and whole-site files, joined from the departments' encoded rows."""
     files: dict[str, bytes] = {}

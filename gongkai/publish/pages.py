@@ -213,11 +213,12 @@ class Page:
     url: str = ""  # below the site root: "" for home, "2025/" for a year, "404.html"
 
 
-def site_info(config: Config, public: PublicSite) -> SiteInfo:
+def site_info(config: Config, public: PublicSite, years: tuple[int, ...] | None = None) -> SiteInfo:
+    """`years`: those of the whole site when this is one shard of it (else the public model's)."""
     prefix = urlparse(config.base_url).path or "/"
     return SiteInfo(
         name=config.site_name, description=config.site_description, base_url=config.base_url, prefix=prefix,
-        years=public.years, publisher=config.publisher, publication_date=config.publication_date,
+        years=public.years if years is None else years, publisher=config.publisher, publication_date=config.publication_date,
         search=config.search, disclosure_wording=config.disclosure.secret_wording, quality_badge=config.quality_badge,
         contact=config.contact, icp=config.icp, site_code=config.site_code,
     )
@@ -487,11 +488,12 @@ def project_page(site: SiteInfo, dept: PublicDepartment, project: PublicProject,
                        department_style(dept), period_table(project))
 
 
-def build_pages(config: Config, public: PublicSite, manifest: Manifest | None = None) -> tuple[SiteInfo, list[Page]]:
+def build_pages(config: Config, public: PublicSite, manifest: Manifest | None = None,
+                years: tuple[int, ...] | None = None) -> tuple[SiteInfo, list[Page]]:
     """Every page of the site, in a stable order, from the public model alone. `manifest` (this
     build's, see redirects.plan) dates the pages for the home page's list of what was last
-    published."""
-    site = site_info(config, public)
+    published; `years`: see site_info."""
+    site = site_info(config, public, years)
     summaries = tuple(year_summary(public, y) for y in public.years)
     pages: list[Page] = []
     for summary in summaries:

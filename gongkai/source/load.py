@@ -14,7 +14,7 @@ import sys
 from array import array
 from collections.abc import Container
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -505,16 +505,18 @@ def load_tree(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = N
     return docs
 
 
-def load_documents(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = None) -> tuple[list[Document], list[Problem]]:
-    """Every content file below root that parses, and the problems of those that do not, so that
-    the files that parse can still be checked in the same run (see validate.build_site).
+def load_documents(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = None,
+                   keep: Callable[[Path], bool] | None = None) -> tuple[list[Document], list[Problem]]:
+    """Every content file below root that parses (only those `keep` accepts: a shard's folders),
+    and the problems of those that do not, so that the files that parse can still be checked in
+    the same run (see validate.build_site).
 
     Large trees are parsed by forked processes (GONGKAI_JOBS, else one per core, as for
     rendering); documents and problems come back in file order, the same as with one process."""
     from gongkai.parallel import worker_count
 
     problems: list[Problem] = list(_linked_folders_out(root))
-    paths, inside = discover(root), root.resolve()
+    paths, inside = [p for p in discover(root) if keep is None or keep(p)], root.resolve()
     known = None if parsed is None else parsed.keys()
 
     def read_chunk(index: int) -> list[Outcome]:
