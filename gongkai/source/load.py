@@ -11,6 +11,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import stat
 import sys
 from array import array
 from collections.abc import Container
@@ -21,6 +22,7 @@ import yaml
 
 from gongkai.errors import ContentError, Problem, short_value
 from gongkai.parallel import forked_map
+from gongkai.portable import NotRegularFile, file_kind, gbk_reading, read_regular, shown_name, undecodable
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -324,18 +326,22 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
 
 
 def _checked_bytes(path: Path, root: Path, inside: Path) -> tuple[str, bytes]:
-    """A content file's name as shown and its bytes; `inside` is root resolved."""
+    """A content file's name as shown and its bytes; `inside` is root resolved. Only a regular
+    file is read: a FIFO, device or socket is refused without waiting on it."""
     display = _display_path(path, root)
     try:
         resolved = path.resolve()
     except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
         raise ContentError([Problem("E006", display, 0, 0, "它是指向自身的循环链接")]) from None
     if not resolved.is_relative_to(inside):
-        raise ContentError([Problem("E006", display, 0, 0, f"它指向 {resolved}")])
-    size = path.stat().st_size
+        raise ContentError([Problem("E006", display, 0, 0, f"它指向 {shown_name(str(resolved))}")])
+    try:
+        size, raw = read_regular(path, MAX_FILE_BYTES)
+    except NotRegularFile as exc:
+        raise ContentError([Problem("E040", display, 0, 0, f"它是{exc.kind}，不是普通文件")]) from None
     if size > MAX_FILE_BYTES:
         raise ContentError([Problem("E005", display, 0, 0, f"大小为 {size} 字节，上限为 {MAX_FILE_BYTES} 字节")])
-    return display, path.read_bytes()
+    return display, raw
 
 
 def _memo_key(path: Path, raw: bytes) -> tuple[str, bytes]:
@@ -344,15 +350,42 @@ def _memo_key(path: Path, raw: bytes) -> tuple[str, bytes]:
 
 def _display_path(path: Path, root: Path) -> str:
     try:
-        return str(Path(root.name) / path.relative_to(root))
+        return shown_name(str(Path(root.name) / path.relative_to(root)))
     except ValueError:
-        return str(path)
+        return shown_name(str(path))
 
 
 def discover(root: Path) -> list[Path]:
-    """Every content file below root, in a stable order."""
-    found = [p for p in root.rglob("*") if p.suffix in (".yml", ".yaml") and (p.is_file() or p.is_symlink())]
+    """Every content file below root, in a stable order (names that are not UTF-8 excluded: see
+    `unreadable_entries`)."""
+    found = [p for p in root.rglob("*") if p.suffix in (".yml", ".yaml") and not undecodable(str(p))
+             and (p.is_file() or p.is_symlink())]
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def unreadable_entries(root: Path) -> list[Problem]:
+    """Entries of content/ that cannot be content files, each an error with its path at once:
+    names that are not UTF-8 (zip files made on Windows keep GBK names), FIFOs, devices and
+    sockets (reading one would wait for ever), and folders named like content files."""
+    problems = []
+    for path in sorted(root.rglob("*"), key=lambda p: os.fsencode(p)):
+        display = _display_path(path, root)
+        if undecodable(path.name):
+            gbk = gbk_reading(path.name)
+            hint = f"按 GBK 解读为“{gbk}”，多见于 Windows 上制作的 zip 文件；" if gbk else ""
+            problems.append(Problem("E041", display, 0, 0, "文件名中有不能按 UTF-8 读出的字节（以 \\xNN 显示）", None,
+                                    f"{hint}请把它改名为 UTF-8 文件名（如用 gongkai import 导入 zip 文件，或解压时选择 GBK 编码）。"))
+            continue
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
+            continue
+        if stat.S_ISDIR(mode):
+            if path.suffix in (".yml", ".yaml"):
+                problems.append(Problem("E040", display, 0, 0, "它是文件夹，名字却像内容文件"))
+        elif not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+            problems.append(Problem("E040", display, 0, 0, f"它是{file_kind(mode)}，不是普通文件"))
+    return problems
 
 
 def _linked_folders_out(root: Path) -> list[Problem]:
@@ -384,7 +417,7 @@ def load_tree(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = N
     rendering); documents and problems come back in file order, the same as with one process."""
     from gongkai.parallel import worker_count
 
-    problems: list[Problem] = list(_linked_folders_out(root))
+    problems: list[Problem] = unreadable_entries(root) + _linked_folders_out(root)
     paths, inside = discover(root), root.resolve()
     known = None if parsed is None else parsed.keys()
 
