@@ -10,7 +10,8 @@ from gongkai.editor.commands import EDITOR_COMMANDS, add_editor_commands, run_ed
 from gongkai.errors import ContentError
 from gongkai.pipeline import AuditFailed, Paths, build, check
 from gongkai.disclosure.report import ReportLocationError
-from gongkai.writer import BuildLocked
+from gongkai.portable import SwapFailed
+from gongkai.writer import BuildLocked, OutputError, UnsafeOutput
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,10 +93,10 @@ def run(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         print(f"泄密审计发现 {len(exc.hits)} 处问题，构建已停止；原有网站保持不变。", file=sys.stderr)
         return 1
-    except BuildLocked as exc:
+    except (BuildLocked, SwapFailed) as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except ReportLocationError as exc:
+    except (ReportLocationError, UnsafeOutput, OutputError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

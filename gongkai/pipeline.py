@@ -3,6 +3,7 @@ search / exports → audit → write. Each stage is timed for the benchmark."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from contextlib import contextmanager
@@ -27,7 +28,8 @@ from gongkai.parallel import Background
 from gongkai.parallel import worker_count
 from gongkai.publish.render import environment, render_to
 from gongkai.source.validate import build_site
-from gongkai.writer import Output, StagedFiles, build_lock, clean_stale, staging_dir, subset, swap_into_place
+from gongkai.writer import (Output, StagedFiles, build_lock, check_output, clean_stale, output_target, staging_dir, subset,
+                            swap_into_place)
 
 
 class AuditFailed(Exception):
@@ -161,11 +163,14 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
 
     `cache=True` uses the content-hash cache beside the output folder (unless GONGKAI_CACHE=0);
     a long-running caller (serve) can pass one BuildCache object to every rebuild instead."""
-    if cache is True:
-        cache = BuildCache.open(paths.out) if os.environ.get("GONGKAI_CACHE", "1") != "0" else None
+    paths = dataclasses.replace(paths, out=output_target(paths.out))
     from gongkai.disclosure.report import check_location, default_report_dir, write_report
     report_dir = paths.report_dir or default_report_dir(paths.out)
+    check_output(paths.out, [("内容文件夹", paths.content), ("配置文件", paths.config), ("模板文件夹", paths.templates),
+                             ("涉密登记册", paths.secret_register), ("脱密报告文件夹", report_dir)])
     check_location(report_dir, paths.out)  # before anything is built: the report must never be published
+    if cache is True:
+        cache = BuildCache.open(paths.out) if os.environ.get("GONGKAI_CACHE", "1") != "0" else None
     with build_lock(paths.out):
         clean_stale(paths.out)
         staging = staging_dir(paths.out)

@@ -9,6 +9,17 @@ from pypinyin import Style, lazy_pinyin
 
 MAX_SLUG = 60
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # what a 链接名 may be: lower-case ASCII words joined by "-"
+# The slugs redaction gives to secret projects and to projects whose name is withheld: no public
+# project may have one (validate: E025), so a generated slug never collides with a written one.
+GENERATED_SLUG = re.compile(r"^(?:mingcheng-)?shemi-[0-9]+$")
+
+
+def secret_slug(number: int) -> str:
+    return f"shemi-{number}"
+
+
+def unnamed_slug(number: int) -> str:
+    return f"mingcheng-shemi-{number}"
 
 
 def pinyin_words(text: str) -> list[str]:

@@ -173,6 +173,38 @@ class BuildLocked(Exception):
     pass
 
 
+class UnsafeOutput(Exception):
+    """The output folder would replace, or be replaced with, something that is not a site."""
+
+
+SITE_MARKS = ("slugs.json", "index.html")  # an existing folder holding one of these is a built site
+
+
+def output_target(out: Path) -> Path:
+    """Where the site goes: a symlinked output folder is built into its target (the link itself
+    is never swapped), a relative one is made absolute."""
+    return out.resolve() if out.is_symlink() else Path(os.path.abspath(out))
+
+
+def check_output(out: Path, keep: Iterable[tuple[str, Path | None]]) -> None:
+    """Refuse, before anything is built, an output folder whose swap would delete something else:
+    one that is, contains or lies inside one of `keep` (name, path), the current folder, the home
+    folder or the root; an existing file; a folder with files that is not a built site."""
+    target = out.resolve()
+    fixed = [("当前文件夹", Path.cwd(), False), ("主目录（home）", Path.home(), False), ("根目录 /", Path(target.anchor), False)]
+    for name, path, inside_too in [(n, p, True) for n, p in keep if p is not None] + fixed:
+        place = path.resolve()
+        if target == place or place.is_relative_to(target) or (inside_too and target.is_relative_to(place)):
+            relation = "就是" if target == place else "包含" if place.is_relative_to(target) else "位于"
+            raise UnsafeOutput(f"输出文件夹 {out} {relation}{name} {path}：构建会用新网站整个替换输出文件夹，"
+                               f"其中原有的文件会被删除。请用 --out 指定一个单独的文件夹，例如 site/。")
+    if target.exists() and not target.is_dir():
+        raise UnsafeOutput(f"输出文件夹 {out} 已存在且不是文件夹；请用 --out 指定一个文件夹。")
+    if target.is_dir() and any(target.iterdir()) and not any((target / mark).is_file() for mark in SITE_MARKS):
+        raise UnsafeOutput(f"输出文件夹 {out} 中已有其他文件，而且不是 gongkai 生成的网站：构建会删除这些文件。"
+                           "请用 --out 指定一个空文件夹或新文件夹，或先把其中的文件移走。")
+
+
 @contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """Refuse a second build into the same folder while one runs; take over a dead one's lock

@@ -24,7 +24,7 @@ from gongkai.source.model import Amount, Department, Goal, Indicator, Money, Pro
 from gongkai.public import (PublicDepartment, PublicGoal, PublicIndicator, PublicMoney, PublicProject, PublicSite,
                      PublicTask, PublicUnit, Withheld)
 from gongkai.source.schema import PROJECT
-from gongkai.slugs import pinyin_words, slugify
+from gongkai.slugs import pinyin_words, secret_slug, slugify, unnamed_slug
 
 _FIELD_KEYS = {f.name: f.key for f in PROJECT.fields}
 SECRET_UNIT_LABEL = "涉密单位"
@@ -273,7 +273,7 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
             label = project.code or f"名称涉密项目{unnamed}"
             if not project.code or slug != slugify(project.code):
                 out.hide(f"{project.year}/{dept.slug}/{slug}/", f"{project.file}: 链接名", "涉密字段")
-                slug = slugify(project.code) if project.code else f"mingcheng-shemi-{unnamed}"
+                slug = slugify(project.code) if project.code else unnamed_slug(unnamed)
             if project.code:
                 renamed[project.code] = label
         if "实施单位" in project.secret_fields:
@@ -386,7 +386,7 @@ def _units(dept: Department, projects: list[PublicProject], secret_units: set[st
 def _secret_label(project: Project, n: int, rules: Disclosure) -> tuple[str, str]:
     if rules.secret_label == "code" and project.code:
         return project.code, slugify(project.code)
-    return f"涉密项目{n}", f"shemi-{n}"
+    return f"涉密项目{n}", secret_slug(n)
 
 
 # ---- warnings ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from gongkai.source.load import Document, YamlNumber
 from gongkai.source.model import (PERIODS, UNIT_FACTORS, Amount, Department, Goal, Indicator, Money, PlanPoint, Project,
                     Review, Site, Task, Unit)
 from gongkai.values import in_unit_text
-from gongkai.slugs import SLUG_PATTERN, department_slug, project_slug
+from gongkai.slugs import GENERATED_SLUG, SLUG_PATTERN, department_slug, project_slug
 
 MAX_YUAN = Decimal(10) ** 12
 _MONTH = re.compile(r"^(\d{1,2})月底?$")
@@ -496,6 +496,10 @@ def _check_unique(departments: list[Department], docs: list[Document], check: Ch
             if not project.slug:
                 continue  # a secret project without a code: redact gives it a numbered public slug
             url = f"{dept_url}/{project.slug}"
+            if GENERATED_SLUG.match(project.slug):
+                check.add("E025", doc, ("链接名",) if "链接名" in doc.data else ("项目编码",) if project.code else ("项目名称",),
+                          f"页面地址 /{url}/ 留给不公开名称的涉密项目（按编号生成）", project.slug,
+                          "换一个链接名（如项目编码或名称的拼音），不要使用 shemi-数字 或 mingcheng-shemi-数字。")
             if url in seen_urls:
                 check.add("E025", doc, ("链接名",), f"页面地址 /{url}/ 已被 {seen_urls[url]} 使用", project.slug)
             seen_urls[url] = project.file
