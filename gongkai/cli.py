@@ -8,28 +8,32 @@ from pathlib import Path
 
 from gongkai.editor.commands import EDITOR_COMMANDS, add_editor_commands, run_editor_command, write_check_report
 from gongkai.errors import ContentError
+from gongkai.launch import command
 from gongkai.pipeline import AuditFailed, Paths, build, check
 from gongkai.disclosure.report import ReportLocationError
 from gongkai.portable import SwapFailed
 from gongkai.writer import BuildLocked, OutputError, UnsafeOutput
 
-ROOT = Path(__file__).resolve().parent.parent
+
+# Defaults are relative to the folder the command runs in (the editor's project folder), never to
+# where the package is installed.
+CONTENT, CONFIG, TEMPLATES, SITE = Path("content"), Path("site_config.yml"), Path("templates"), Path("site")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
-    parser.add_argument("--config", type=Path, default=ROOT / "site_config.yml", help="配置文件（默认 site_config.yml）")
-    parser.add_argument("--templates", type=Path, default=ROOT / "templates", help="模板文件夹（默认 templates/）")
+    parser.add_argument("--content", type=Path, default=CONTENT, help="内容文件夹（默认 content/）")
+    parser.add_argument("--config", type=Path, default=CONFIG, help="配置文件（默认 site_config.yml）")
+    parser.add_argument("--templates", type=Path, default=TEMPLATES, help="模板文件夹（默认 templates/）")
     parser.add_argument("--secret-register", type=Path, default=None, metavar="FILE",
                         help="涉密登记册：每行一个项目编码（# 后为注释），放在 content 之外；所列项目按涉密处理，登记册本身不公开")
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="build.py", description="gongkai：预算绩效目标公开网站生成器。不带子命令时构建示例网站到 site/。")
+    main = argparse.ArgumentParser(prog=command(), description="gongkai：预算绩效目标公开网站生成器。不带子命令时构建示例网站到 site/。")
     sub = main.add_subparsers(dest="command", metavar="命令")
     p = sub.add_parser("build", help="构建网站", description="校验内容、脱密、生成网页并审计后，原子地替换输出文件夹。")
     _common(p)
-    p.add_argument("--out", type=Path, default=ROOT / "site", help="输出文件夹（默认 site/）")
+    p.add_argument("--out", type=Path, default=SITE, help="输出文件夹（默认 site/）")
     p.add_argument("--report-dir", type=Path, default=None, help="内部脱密报告的文件夹（默认输出文件夹旁的 reports/；不能在输出文件夹内，不公开）")
     p = sub.add_parser("check", help="只校验内容，不生成网站", description="校验全部内容文件并报告所有问题（中文，含文件:行:列）。")
     _common(p)
@@ -46,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _paths(args: argparse.Namespace) -> Paths:
-    return Paths(content=args.content, config=args.config, templates=args.templates, out=getattr(args, "out", ROOT / "site"),
+    return Paths(content=args.content, config=args.config, templates=args.templates, out=getattr(args, "out", SITE),
                  secret_register=getattr(args, "secret_register", None), report_dir=getattr(args, "report_dir", None))
 
 
@@ -66,7 +70,7 @@ def run(argv: list[str] | None = None) -> int:
         if command == "build":
             result = build(_paths(args))
             if result.warnings:
-                print(f"{len(result.warnings)} 条警告（不影响发布），运行 python build.py check 查看。", file=sys.stderr)
+                print(f"{len(result.warnings)} 条警告（不影响发布），运行 {command()} check 查看。", file=sys.stderr)
             pages = sum(1 for p in result.files if p.endswith(".html"))
             print(f"构建完成：{pages} 个页面，{len(result.files)} 个文件，写入 {args.out}。泄密审计：0 处。")
             return 0
@@ -124,4 +128,5 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def main() -> None:
-    sys.exit(run())
+    from gongkai.launch import main as launch
+    launch()

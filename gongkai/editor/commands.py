@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from gongkai.launch import command
 EDITOR_COMMANDS = ("import", "export", "new")
 
 
@@ -19,7 +19,7 @@ def add_editor_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
                        description="读取玉田式项目绩效目标表、广州式部门项目清单或鄂州式项目申报表，写出内容文件（YAML）。"
                                    "无法对应的单元格会逐一列出（含单元格位置），不会被悄悄丢弃。")
     p.add_argument("file", type=Path, help="要导入的 .xlsx、.csv 或 .docx 文件")
-    p.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
+    p.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content/）")
     p.add_argument("--year", type=int, help="预算年度（来源未写明年度时必填），如 2025")
     p.add_argument("--department", help="部门全称（来源未写明部门名称时必填，如鄂州式申报表）")
     p.add_argument("--slug", help="新建部门文件夹的链接名（默认取部门名称拼音），如 ezhou-zfw")
@@ -28,7 +28,7 @@ def add_editor_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     p = sub.add_parser("export", help="把一个部门的内容导出为 Excel 表格（与来源表格相同的格式）",
                        description="按玉田式、广州式或鄂州式格式导出一个部门一个年度的内容，便于各部门在此基础上填写下一年度的表格。"
                                    "导出的文件可以再用 import 导入。")
-    p.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
+    p.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content/）")
     p.add_argument("--year", type=int, required=True, help="年度，如 2025")
     p.add_argument("--department", required=True, help="部门文件夹名（链接名），如 yutian-zfw")
     p.add_argument("--layout", required=True, choices=("yutian", "guangzhou", "ezhou"), help="表格格式")
@@ -40,12 +40,12 @@ def add_editor_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
                        description="按内容模型写出带注释的空白文件：每个键都说明应填写什么，并给出来自示例文件的例子。")
     kinds = p.add_subparsers(dest="kind", metavar="类型")
     d = kinds.add_parser("department", help="新建部门：content/<年度>/<链接名>/部门.yml")
-    d.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
+    d.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content/）")
     d.add_argument("--year", type=int, required=True, help="年度，如 2026")
     d.add_argument("--slug", required=True, help="部门链接名（小写字母、数字、连字符），如 yutian-zfw")
     d.add_argument("--name", help="部门全称（可稍后在文件中填写）")
     j = kinds.add_parser("project", help="新建项目：content/<年度>/<部门链接名>/<文件名>.yml")
-    j.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
+    j.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content/）")
     j.add_argument("--year", type=int, required=True, help="年度，如 2026")
     j.add_argument("--department", required=True, help="部门文件夹名（链接名），如 yutian-zfw")
     j.add_argument("--file", required=True, help="项目文件名（不含 .yml；小写字母、数字、连字符），如 jyywjj")
@@ -89,18 +89,19 @@ def _import(args: argparse.Namespace) -> int:
 def _check_after_import(content: Path) -> int:
     """Check the whole tree right away, so an editor sees at once whether it can be published."""
     from gongkai.errors import ContentError
+    from gongkai.cli import CONFIG, SITE, TEMPLATES
     from gongkai.pipeline import Paths, check
     try:
-        result = check(Paths(content=content, config=ROOT / "site_config.yml", templates=ROOT / "templates", out=ROOT / "site"))
+        result = check(Paths(content=content, config=CONFIG, templates=TEMPLATES, out=SITE))
     except ContentError as exc:
         print(str(exc), file=sys.stderr)
         errors = sum(1 for p in exc.problems if not p.is_warning)
-        print(f"文件已写入，但内容检查发现 {errors} 个错误，请按提示改正后运行 python build.py check。", file=sys.stderr)
+        print(f"文件已写入，但内容检查发现 {errors} 个错误，请按提示改正后运行 {command()} check。", file=sys.stderr)
         return 1
     assert result.site is not None
     projects = sum(len(d.projects) for d in result.site.departments)
     print(f"内容检查通过：{len(result.site.departments)} 个部门，{projects} 个项目，{len(result.warnings)} 条警告"
-          f"（python build.py check --content {content} 查看警告）。")
+          f"（{command()} check --content {content} 查看警告）。")
     return 0
 
 
@@ -114,7 +115,7 @@ def _export(args: argparse.Namespace) -> int:
         return 2
     except ContentError as exc:
         print(str(exc), file=sys.stderr)
-        print("内容有错误，未导出；请先改正（python build.py check）。", file=sys.stderr)
+        print(f"内容有错误，未导出；请先改正（{command()} check）。", file=sys.stderr)
         return 1
     print(f"已写入：{args.out}")
     return 0
@@ -128,13 +129,13 @@ def _new(args: argparse.Namespace) -> int:
         elif args.kind == "project":
             path = new_project(args.content, args.year, args.department, args.file, args.name)
         else:
-            print("请指定要新建的类型：department 或 project（python build.py new --help）", file=sys.stderr)
+            print(f"请指定要新建的类型：department 或 project（{command()} new --help）", file=sys.stderr)
             return 2
     except ScaffoldFailed as exc:
         print(str(exc), file=sys.stderr)
         return 2
     print(f"已写入：{path}")
-    print("请按文件中的注释填写，然后运行 python build.py check。")
+    print(f"请按文件中的注释填写，然后运行 {command()} check。")
     return 0
 
 
