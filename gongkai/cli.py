@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gongkai.editor.commands import EDITOR_COMMANDS, add_editor_commands, run_editor_command, write_check_report
 from gongkai.errors import ContentError
-from gongkai.launch import command
+from gongkai.launch import command as ran_as
 from gongkai.pipeline import AuditFailed, Paths, build, check
 from gongkai.disclosure.report import ReportLocationError
 from gongkai.portable import SwapFailed
@@ -29,7 +29,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog=command(), description="gongkai：预算绩效目标公开网站生成器。不带子命令时构建示例网站到 site/。")
+    main = argparse.ArgumentParser(prog=ran_as(), description="gongkai：预算绩效目标公开网站生成器。不带子命令时构建示例网站到 site/。")
     sub = main.add_subparsers(dest="command", metavar="命令")
     p = sub.add_parser("build", help="构建网站", description="校验内容、脱密、生成网页并审计后，原子地替换输出文件夹。")
     _common(p)
@@ -70,7 +70,7 @@ def run(argv: list[str] | None = None) -> int:
         if command == "build":
             result = build(_paths(args))
             if result.warnings:
-                print(f"{len(result.warnings)} 条警告（不影响发布），运行 {command()} check 查看。", file=sys.stderr)
+                print(f"{len(result.warnings)} 条警告（不影响发布），运行 {ran_as()} check 查看。", file=sys.stderr)
             pages = sum(1 for p in result.files if p.endswith(".html"))
             print(f"构建完成：{pages} 个页面，{len(result.files)} 个文件，写入 {args.out}。泄密审计：0 处。")
             return 0

@@ -41,6 +41,14 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.Comp
                           text=True, timeout=timeout, env=env)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that starts Chromium (it uses the `browser` fixture, directly or through another
+    fixture) is marked `browser`, so `-m "not browser"` never starts one, whoever wrote the test."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example content built once into a temp folder; tests only read it."""
