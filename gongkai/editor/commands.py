@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from gongkai.launch import command
 EDITOR_COMMANDS = ("import", "export", "new")
@@ -18,7 +19,7 @@ def add_editor_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     p = sub.add_parser("import", help="从 Excel（.xlsx/.csv）或 Word（.docx）表格导入内容",
                        description="读取玉田式项目绩效目标表、广州式部门项目清单或鄂州式项目申报表，写出内容文件（YAML）。"
                                    "无法对应的单元格会逐一列出（含单元格位置），不会被悄悄丢弃。")
-    p.add_argument("file", type=Path, help="要导入的 .xlsx、.csv 或 .docx 文件")
+    p.add_argument("file", type=Path, help="要导入的 .xlsx、.csv 或 .docx 文件，或装有这些表格的 .zip 文件（Windows 上制作的 GBK 文件名也可以）")
     p.add_argument("--content", type=Path, default=Path("content"), help="内容文件夹（默认 content/）")
     p.add_argument("--year", type=int, help="预算年度（来源未写明年度时必填），如 2025")
     p.add_argument("--department", help="部门全称（来源未写明部门名称时必填，如鄂州式申报表）")
@@ -64,9 +65,13 @@ def run_editor_command(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from gongkai.editor.importer import ImportFailed, import_file
+    from gongkai.editor.importer.archive import import_archive
+    options = {"year": args.year, "department": args.department, "slug": args.slug, "overwrite": args.overwrite}
     try:
-        report = import_file(args.file, args.content, year=args.year, department=args.department, slug=args.slug,
-                             overwrite=args.overwrite)
+        if args.file.suffix.lower() == ".zip":
+            reports = import_archive(args.file, args.content, **options)
+        else:
+            reports = [(args.file.name, import_file(args.file, args.content, **options))]
     except ImportFailed as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -74,6 +79,15 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{args.file.name}：无法导入（{type(exc).__name__}: {exc}）。请确认它是玉田式、广州式或鄂州式表格；"
               "可以先用 Excel/Word 另存为 .xlsx/.docx 后再试。", file=sys.stderr)
         return 2
+    for name, report in reports:
+        _print_report(name if len(reports) > 1 else None, report)
+    print(f"导入完成：写入 {sum(len(r.written) for _, r in reports)} 个文件。")
+    return _check_after_import(args.content)
+
+
+def _print_report(member: str | None, report: Any) -> None:
+    if member:
+        print(f"—— {member}")
     for path in report.written:
         print(f"已写入：{path}")
     for path in report.kept:
@@ -82,8 +96,6 @@ def _import(args: argparse.Namespace) -> int:
         print(f"以下 {len(report.unmapped)} 处内容未能对应到内容模型，没有导入，请人工核对：")
         for item in report.unmapped:
             print(item.format())
-    print(f"导入完成：写入 {len(report.written)} 个文件。")
-    return _check_after_import(args.content)
 
 
 def _check_after_import(content: Path) -> int:
