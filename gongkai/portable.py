@@ -243,14 +243,14 @@ def _not_zombie(pid: int) -> bool:
 
 def _windows_alive(pid: int) -> bool:  # pragma: no cover - Windows only
     # os.kill(pid, 0) would send CTRL_C_EVENT on Windows: ask the kernel instead.
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
     handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
     if not handle:
-        return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it exists
+        return bool(ctypes.get_last_error() == 5)  # type: ignore[attr-defined]  # ERROR_ACCESS_DENIED: it exists
     code = ctypes.c_ulong()
     try:
         kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        return code.value == 259  # STILL_ACTIVE
+        return bool(code.value == 259)  # STILL_ACTIVE
     finally:
         kernel32.CloseHandle(handle)
 

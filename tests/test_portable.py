@@ -22,15 +22,29 @@ from conftest import ROOT
 from test_kill import generate, kill, manifest, staging_folders, wait_until
 
 PORTABLE = dict(os.environ, PYTHONIOENCODING="utf-8", GONGKAI_PORTABLE="1", GONGKAI_CACHE="0")
-PROJECTS = 450  # above parallel.PARALLEL_MIN_ITEMS: the Linux path forks workers, the portable one does not
+PROJECTS = 150  # enough to be seen writing before the swap
+LARGE = 420  # above parallel.PARALLEL_MIN_ITEMS: the Linux path forks workers, the portable one does not
 
 
-def build_args(content: Path, out: Path) -> list[str]:
-    return [sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out)]
+def build_args(content: Path, out: Path, search: bool = False) -> list[str]:
+    """The build command; without the search index (Pagefind) unless asked: the swap and the lock
+    do not depend on it, and it is most of a small build's time."""
+    config = ROOT / "site_config.yml"
+    if not search:
+        config = content.parent / "quick_config.yml"
+        if not config.exists():
+            config.write_text((ROOT / "site_config.yml").read_text(encoding="utf-8").replace("search: true", "search: false"),
+                              encoding="utf-8")
+    return [sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--config", str(config), "--out", str(out)]
 
 
-def portable_build(content: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(build_args(content, out), cwd=ROOT, capture_output=True, text=True, timeout=600, env=PORTABLE)
+def portable_build(content: Path, out: Path, search: bool = False) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(build_args(content, out, search), cwd=ROOT, capture_output=True, text=True, timeout=600, env=PORTABLE)
+
+
+def linux_build(content: Path, out: Path, search: bool = False) -> subprocess.CompletedProcess[str]:
+    env = dict(PORTABLE, GONGKAI_PORTABLE="0", GONGKAI_JOBS="2")
+    return subprocess.run(build_args(content, out, search), cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
 
 
 def leftovers(out: Path) -> list[str]:
@@ -39,13 +53,11 @@ def leftovers(out: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def trees(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """Old and new content; the new one built by the Linux path (forked workers) for reference."""
+    """Old and new content; the new one built by the Linux path for reference."""
     root = tmp_path_factory.mktemp("portable")
     old, new = generate(root / "old", PROJECTS, "一"), generate(root / "new", PROJECTS, "二")
     reference = root / "linux" / "site"
-    env = dict(PORTABLE, GONGKAI_PORTABLE="0", GONGKAI_JOBS="2")
-    result = subprocess.run(build_args(new, reference), cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
-    assert result.returncode == 0, result.stderr
+    assert linux_build(new, reference).returncode == 0
     old_site = root / "portable-old" / "site"
     assert portable_build(old, old_site).returncode == 0
     return {"old": old, "new": new, "old_site": old_site, "old_manifest": manifest(old_site), "new_manifest": manifest(reference)}
@@ -57,12 +69,22 @@ def previous_site(folder: Path, trees: dict[str, object]) -> Path:
     return out
 
 
-def test_portable_build_is_byte_identical_to_the_linux_one(tmp_path: Path, trees: dict[str, object]) -> None:
+def test_portable_build_is_byte_identical_to_the_linux_one(tmp_path: Path) -> None:
+    """Serial work on the portable path, forked workers on the Linux one: the same bytes."""
+    content = generate(tmp_path / "content", LARGE, "四")
+    linux, portable = tmp_path / "linux" / "site", tmp_path / "portable" / "site"
+    assert linux_build(content, linux, search=True).returncode == 0
+    result = portable_build(content, portable, search=True)
+    assert result.returncode == 0, result.stderr
+    assert manifest(portable) == manifest(linux)
+    assert leftovers(portable) == []
+
+
+def test_a_portable_build_replaces_a_previous_site(tmp_path: Path, trees: dict[str, object]) -> None:
     out = previous_site(tmp_path, trees)
     result = portable_build(trees["new"], out)  # type: ignore[arg-type]
     assert result.returncode == 0, result.stderr
-    assert manifest(out) == trees["new_manifest"]
-    assert leftovers(out) == []
+    assert manifest(out) == trees["new_manifest"] and leftovers(out) == []
 
 
 # A child that runs the real build and SIGKILLs itself right after the n-th rename that touches
@@ -224,7 +246,7 @@ def test_windows_line_endings_and_bom_build_the_same_site(tmp_path: Path, exampl
         text = path.read_bytes().decode("utf-8")
         path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     out = tmp_path / "site"
-    result = subprocess.run([*build_args(content, out)], cwd=ROOT, capture_output=True, text=True, timeout=600,
+    result = subprocess.run(build_args(content, out, search=True), cwd=ROOT, capture_output=True, text=True, timeout=600,
                             env=dict(PORTABLE, GONGKAI_PORTABLE="0"))
     assert result.returncode == 0, result.stderr
     assert manifest(out) == manifest(example_site)
