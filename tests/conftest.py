@@ -51,9 +51,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example content built once into a temp folder; tests only read it."""
-    out = tmp_path_factory.mktemp("example") / "site"
-    build(example_paths(out))
+    """The example content built once per test session into a temp folder; tests only read it.
+
+    With xdist the workers share one build: the first to take the lock builds into the run's
+    common temp folder, the others wait for it and read the same site."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        out = tmp_path_factory.mktemp("example") / "site"
+        build(example_paths(out))
+        return out
+    import fcntl
+    shared = tmp_path_factory.getbasetemp().parent
+    out, done = shared / "example-site", shared / "example-site.done"
+    with open(shared / "example-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            build(example_paths(out))
+            done.write_text("ok")
     return out
 
 
