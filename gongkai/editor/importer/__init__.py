@@ -123,7 +123,7 @@ def render_department(imported: Imported, name: str, year: int, slug: str) -> st
         units.append(item)
     if units:
         data["单位"] = units
-    header = [f"由 build.py import 从来源表格导入（{_LAYOUT_NAMES[imported.layout]}）。"]
+    header = [f"由 gongkai import 从来源表格导入（{_LAYOUT_NAMES[imported.layout]}）。"]
     return render("department", data, header, comments, notes)
 
 
