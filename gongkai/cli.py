@@ -12,7 +12,7 @@ from gongkai.launch import command as ran_as
 from gongkai.pipeline import AuditFailed, Paths, build, check
 from gongkai.disclosure.report import ReportLocationError
 from gongkai.portable import SwapFailed
-from gongkai.writer import BuildLocked, OutputError, UnsafeOutput
+from gongkai.writer import BuildLocked, OutputError, UnsafeOutput, check_output_file
 
 
 # Defaults are relative to the folder the command runs in (the editor's project folder), never to
@@ -54,6 +54,12 @@ def _paths(args: argparse.Namespace) -> Paths:
                  secret_register=getattr(args, "secret_register", None), report_dir=getattr(args, "report_dir", None))
 
 
+def _inputs(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
+    """What a command reads, which nothing it writes may replace."""
+    return [("内容文件夹", args.content), ("配置文件", args.config), ("模板文件夹", args.templates),
+            ("涉密登记册", getattr(args, "secret_register", None))]
+
+
 def _report_warnings(warnings: list) -> None:
     for warning in warnings:
         print(warning.format(), file=sys.stderr)
@@ -75,6 +81,8 @@ def run(argv: list[str] | None = None) -> int:
             print(f"构建完成：{pages} 个页面，{len(result.files)} 个文件，写入 {args.out}。泄密审计：0 处。")
             return 0
         if command == "check":
+            if args.report:  # before the check: a report path that would overwrite input is refused at once
+                check_output_file(args.report, (".html", ".htm"), _inputs(args))
             result = check(_paths(args))
             _report_warnings(result.warnings)
             assert result.site is not None

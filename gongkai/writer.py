@@ -186,6 +186,19 @@ def output_target(out: Path) -> Path:
     return out.resolve() if out.is_symlink() else Path(os.path.abspath(out))
 
 
+def check_output_file(target: Path, suffixes: tuple[str, ...], keep: Iterable[tuple[str, Path | None]]) -> None:
+    """Refuse a single output file (an exported sheet, a review report) that would overwrite
+    input: it must have one of `suffixes` and lie outside every folder of `keep` and be none of its files."""
+    if target.suffix.lower() not in suffixes:
+        raise UnsafeOutput(f"输出文件 {target} 应以 {' 或 '.join(suffixes)} 结尾（以免覆盖其他文件）。")
+    place = target.resolve()
+    for name, path in keep:
+        if path is not None and (place == path.resolve() or place.is_relative_to(path.resolve())):
+            raise UnsafeOutput(f"输出文件 {target} 位于{name} {path} 中：请写到内容、模板和配置之外。")
+    if target.is_dir():
+        raise UnsafeOutput(f"输出文件 {target} 是一个文件夹；请写出文件名，例如 {target / ('报告' + suffixes[0])}。")
+
+
 def check_output(out: Path, keep: Iterable[tuple[str, Path | None]]) -> None:
     """Refuse, before anything is built, an output folder whose swap would delete something else:
     one that is, contains or lies inside one of `keep` (name, path), the current folder, the home

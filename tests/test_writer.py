@@ -133,3 +133,21 @@ def test_an_empty_folder_and_a_previous_site_are_accepted(project: Path, tmp_pat
     assert gongkai(project, "build", "--out", str(tmp_path / "empty")).returncode == 0
     assert gongkai(project, "build", "--out", str(tmp_path / "empty")).returncode == 0  # now a previous site
     assert (tmp_path / "empty" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "--content", "content", "--report", "content/2025/ceshi/t0001.yml"),  # the review over a content file
+    ("check", "--content", "content", "--report", "content/审查报告.html"),
+    ("check", "--content", "content", "--report", "site_config.yml"),
+    ("check", "--content", "content", "--report", "templates"),
+    ("export", "--content", "content", "--year", "2025", "--department", "ceshi", "--layout", "yutian",
+     "--out", "content/2025/ceshi/部门.yml"),  # the sheet over the department file
+    ("export", "--content", "content", "--year", "2025", "--department", "ceshi", "--layout", "yutian",
+     "--out", "content/2025/ceshi/表.xlsx"),
+])
+def test_a_report_or_sheet_that_would_overwrite_input_is_refused(project: Path, args: tuple[str, ...]) -> None:
+    before = everything(project)
+    result = gongkai(project, *args)
+    assert result.returncode == 2 and "输出文件" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert "检查通过" not in result.stdout  # refused before anything ran
+    assert everything(project) == before

@@ -120,9 +120,11 @@ def _check_after_import(content: Path) -> int:
 def _export(args: argparse.Namespace) -> int:
     from gongkai.errors import ContentError
     from gongkai.editor.sheets import ExportFailed, export_department
+    from gongkai.writer import UnsafeOutput, check_output_file
     try:
+        check_output_file(args.out, (".xlsx",), [("内容文件夹", args.content), ("涉密登记册", args.secret_register)])
         export_department(args.content, args.year, args.department, args.layout, args.out, args.secret_register)
-    except ExportFailed as exc:
+    except (ExportFailed, UnsafeOutput) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except ContentError as exc:
