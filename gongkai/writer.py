@@ -186,14 +186,19 @@ def output_target(out: Path) -> Path:
     return out.resolve() if out.is_symlink() else Path(os.path.abspath(out))
 
 
+def _comparable(path: Path) -> Path:
+    """A path resolved and, where the file system ignores case (Windows), case-folded."""
+    return Path(os.path.normcase(path.resolve()))
+
+
 def check_output_file(target: Path, suffixes: tuple[str, ...], keep: Iterable[tuple[str, Path | None]]) -> None:
     """Refuse a single output file (an exported sheet, a review report) that would overwrite
     input: it must have one of `suffixes` and lie outside every folder of `keep` and be none of its files."""
     if target.suffix.lower() not in suffixes:
         raise UnsafeOutput(f"输出文件 {target} 应以 {' 或 '.join(suffixes)} 结尾（以免覆盖其他文件）。")
-    place = target.resolve()
+    place = _comparable(target)
     for name, path in keep:
-        if path is not None and (place == path.resolve() or place.is_relative_to(path.resolve())):
+        if path is not None and (place == _comparable(path) or place.is_relative_to(_comparable(path))):
             raise UnsafeOutput(f"输出文件 {target} 位于{name} {path} 中：请写到内容、模板和配置之外。")
     if target.is_dir():
         raise UnsafeOutput(f"输出文件 {target} 是一个文件夹；请写出文件名，例如 {target / ('报告' + suffixes[0])}。")
@@ -203,14 +208,15 @@ def check_output(out: Path, keep: Iterable[tuple[str, Path | None]]) -> None:
     """Refuse, before anything is built, an output folder whose swap would delete something else:
     one that is, contains or lies inside one of `keep` (name, path), the current folder, the home
     folder or the root; an existing file; a folder with files that is not a built site."""
-    target = out.resolve()
+    target = _comparable(out)
     fixed = [("当前文件夹", Path.cwd(), False), ("主目录（home）", Path.home(), False), ("根目录 /", Path(target.anchor), False)]
     for name, path, inside_too in [(n, p, True) for n, p in keep if p is not None] + fixed:
-        place = path.resolve()
+        place = _comparable(path)
         if target == place or place.is_relative_to(target) or (inside_too and target.is_relative_to(place)):
             relation = "就是" if target == place else "包含" if place.is_relative_to(target) else "位于"
             raise UnsafeOutput(f"输出文件夹 {out} {relation}{name} {path}：构建会用新网站整个替换输出文件夹，"
                                f"其中原有的文件会被删除。请用 --out 指定一个单独的文件夹，例如 site/。")
+    target = out.resolve()
     if target.exists() and not target.is_dir():
         raise UnsafeOutput(f"输出文件夹 {out} 已存在且不是文件夹；请用 --out 指定一个文件夹。")
     if target.is_dir() and any(target.iterdir()) and not any((target / mark).is_file() for mark in SITE_MARKS):
