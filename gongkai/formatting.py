@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Iterable
 
 import markdown as md
 import nh3
@@ -16,29 +18,75 @@ _ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockqu
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan", "rowspan"}, "th ": set()}
 
 
-def number(value: Decimal, min_places: int = 2) -> str:
-    """Thousands separators and at least two decimals, more where the source has them (52.0914)."""
-    normal = value.normalize()
-    places = max(min_places, -normal.as_tuple().exponent if normal.as_tuple().exponent < 0 else 0)
+MAX_PLACES = 6  # 元 amounts with 分 shown in 万元: 0.01 元 is 0.000001 万元
+
+
+@dataclass(frozen=True)
+class AmountStyle:
+    """How one page shows amounts, so that they compare at a glance: one unit (its department's,
+    as the source had it) and one number of decimals (the most precise amount's)."""
+
+    unit: str
+    places: int
+
+
+def decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def amount_style(amounts: Iterable[Amount | None], unit: str) -> AmountStyle:
+    """The style that shows every one of `amounts` exactly in `unit`, with at least two decimals."""
+    factor = UNIT_FACTORS[unit]
+    places = [min(MAX_PLACES, decimals(a.yuan / factor)) for a in amounts if a is not None]
+    return AmountStyle(unit, max([2, *places]))
+
+
+def number(value: Decimal, min_places: int = 2, places: int | None = None) -> str:
+    """Thousands separators and `places` decimals; without `places`, at least two and more where
+    the source has them (52.0914)."""
+    if places is None:
+        places = max(min_places, decimals(value))
     return f"{value:,.{places}f}"
 
 
-def amount(value: Amount | None, unit: str | None = None) -> str:
+def amount(value: Amount | None, unit: str | None = None, places: int | None = None) -> str:
     """An amount in the unit its source used (or `unit`), e.g. 3,505.90 万元."""
     if value is None:
         return "不公开"
-    return f"{amount_plain(value, unit)} {unit or value.unit}"
+    return f"{amount_plain(value, unit, places)} {unit or value.unit}"
 
 
-def amount_plain(value: Amount | None, unit: str | None = None) -> str:
+def amount_plain(value: Amount | None, unit: str | None = None, places: int | None = None) -> str:
     """The number alone, for tables whose header names the unit."""
     if value is None:
         return "不公开"
-    return number(value.yuan / UNIT_FACTORS[unit or value.unit])
+    return number(value.yuan / UNIT_FACTORS[unit or value.unit], places=places)
+
+
+def styled(value: Amount | None, style: AmountStyle, with_unit: bool = True) -> str:
+    """An amount as a page in `style` shows it."""
+    if with_unit:
+        return amount(value, style.unit, style.places)
+    return amount_plain(value, style.unit, style.places)
 
 
 def percent(value: Decimal) -> str:
-    return f"{value.normalize():f}%"
+    """Shares and changes: one decimal (50.0%)."""
+    return f"{value:.1f}%"
+
+
+def share(part: Decimal, whole: Decimal) -> str:
+    if not whole:
+        return "—"
+    return percent(part * 100 / whole)
+
+
+def signed_percent(now: Decimal, before: Decimal) -> str:
+    """A change against an earlier value, e.g. +12.0%."""
+    if not before:
+        return "—"
+    return f"{(now - before) * 100 / before:+.1f}%"
 
 
 def render_markdown(text: str | None) -> str:

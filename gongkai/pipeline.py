@@ -133,7 +133,10 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
     config, public = result.config, result.public
     assert config is not None and public is not None
     with result.stage("pages"):
-        site_info, pages = build_pages(config, public)
+        # The previous site (the folder this build replaces) tells which URLs changed, and when
+        # each page was first published (the home page lists the last publication).
+        manifest = plan(read_manifest(paths.out), public, config.publication_date)
+        site_info, pages = build_pages(config, public, manifest)
     key = build_key(paths.templates, paths.config) if cache else b""  # templates, configuration and code
     with result.stage("render"):
         env = environment(paths.templates)
@@ -146,8 +149,6 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
         reuse = cache.export_memo(key, paths.out) if cache and output.staging else None
         export_to(output, public, config.base_url, config.site_name, reuse)
     with result.stage("links"):
-        # The previous site (the folder this build replaces) tells which URLs changed.
-        manifest = plan(read_manifest(paths.out), public, config.publication_date)
         output.update(redirect_files(manifest, config.base_url, site_info.prefix, output.files))
         output.update(feed_files(site_info, pages, manifest))
 

@@ -78,7 +78,7 @@ def test_budget_chart_lists_every_project_of_the_department(example_site: Path) 
 def test_plan_chart_shows_cumulative_percentages(example_site: Path) -> None:
     page = example_site / "2025" / "yutian-zfw" / "13022925p00004610003b" / "index.html"
     figure = next(f for f in figures(page) if 'id="chart-plan"' in f)
-    assert table_values(figure) == ["25%", "50%", "75%", "100%"]
+    assert table_values(figure) == ["25.0%", "50.0%", "75.0%", "100.0%"]  # shares with one decimal
     heights = [float(r.get("height")) for r in svg_of(figure).findall(f"{SVG}rect")]
     assert heights == sorted(heights) and heights[-1] == pytest.approx(4 * heights[0])
 

@@ -30,3 +30,24 @@ def test_bad_options_are_named(tmp_path: Path, text: str, needle: str) -> None:
         load_config(path)
     message = str(caught.value)
     assert "site_config.yml:" in message and needle in message
+
+
+def test_footer_lines_are_optional_and_shown_only_when_set(tmp_path: Path) -> None:
+    """contact, icp and site_code (政府网站标识码, often written without quotes) reach every
+    page's footer when set, and leave no empty line when not."""
+    from contentkit import minimal
+    from conftest import example_paths
+    from gongkai.pipeline import build
+    content = minimal(tmp_path / "content")
+    for name, text in (("set", "publisher: 测试县委政法委\ncontact: 联系电话：0315-1234567\nicp: 冀ICP备12345678号\nsite_code: 1302290001\n"),
+                       ("unset", "site_name: 测试\n")):
+        config = tmp_path / f"{name}.yml"
+        config.write_text(text, encoding="utf-8")
+        out = tmp_path / name
+        build(example_paths(out, content=content, config=config), cache=False)
+        footer = (out / "index.html").read_text(encoding="utf-8").split('<footer class="footer">')[1]
+        lines = ["主办单位：测试县委政法委", "联系电话：0315-1234567", "冀ICP备12345678号", "政府网站标识码：1302290001"]
+        if name == "set":
+            assert all(line in footer for line in lines)
+        else:
+            assert "footer-line" not in footer and not any(line in footer for line in lines)

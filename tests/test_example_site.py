@@ -4,6 +4,7 @@ row of the four seed documents, read from the seeds themselves."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,9 @@ def find_page(pages: dict[Path, str], project: SeedProject) -> tuple[Path, str]:
 def test_every_yutian_project_has_its_page_amount_and_rows(example_site: Path, project: SeedProject) -> None:
     path, text = find_page(project_pages(example_site, "2025", "yutian-zfw"), project)
     assert path.parent.name == project.code.lower()
-    assert squash(project.amount + "元") in text
+    # in the department's unit, as on its department page: 万元 with the decimals of its most
+    # precise amount (380,016.00 元 = 38.0016 万元)
+    assert squash(f"{Decimal(project.amount.replace(',', '')) / 10000:,.4f}万元") in text
     for cell in project.cells:
         assert squash(_list_item(cell)) in text, f"{project.name}: missing {cell!r}"
 

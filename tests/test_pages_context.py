@@ -9,16 +9,17 @@ import re
 import pytest
 
 from conftest import ROOT
-from gongkai import public
+from gongkai import formatting, public
 from gongkai.publish import charts, pages
 from gongkai.source import model
 
 DOCUMENTED = {
     pages: ("SiteInfo", "HomePage", "YearPage", "DepartmentPage", "ProjectPage", "SimplePage", "Crumb", "Download",
-            "Citation", "YearSummary", "ProjectRow", "UnitSection", "YearTotal", "YearComparison", "IndicatorChange"),
+            "Citation", "YearSummary", "ProjectRow", "UnitSection", "YearTotal", "YearComparison", "IndicatorChange", "Published"),
     charts: ("Chart", "ChartRow"),
     public: ("PublicDepartment", "PublicUnit", "PublicTask", "PublicProject", "PublicMoney", "PublicGoal", "PublicIndicator"),
     model: ("Amount", "PlanPoint"),
+    formatting: ("AmountStyle",),
 }
 CLASSES = [(module, name) for module, names in DOCUMENTED.items() for name in names]
 

@@ -102,18 +102,20 @@ def test_index_is_byte_identical_across_builds(public) -> None:
 
 def test_tokens_decode_to_their_text() -> None:
     assert search.decode_token("n" + search.encode("综治中心")) == "综治中心"
+    assert search.decode_token("k" + search.encode("玉田")) == "玉田"
     assert search.decode_token("lzongzhi") == "zongzhi"
 
 
 def test_tokens_make_substrings_prefixes() -> None:
-    tokens = search.name_tokens(["市综治中心专项工作经费"], ["13022925P00004610003B"])
-    name, body = search.query_terms("综治中心")
-    assert name == ["n" + search.encode("综治中心")]
-    assert any(t.startswith(name[0]) for t in tokens)
-    for query in ("zongzhi", "zongzhizhongxin", "zzzx", "szzzxzxgzjf", "4610003b", "13022925-p000-0461-0003b"):
-        term = search.query_terms(query)[0][0]
-        assert any(t.startswith(term) for t in tokens), query
-    assert body == ["b" + search.encode(p) for p in ("综治", "治中", "中心")]
+    tokens = search.name_tokens(["市综治中心专项工作经费"]) | search.code_tokens(["13022925P00004610003B"])
+    terms = search.query_terms("综治中心")
+    assert terms.name == ["n" + search.encode("综治中心")]
+    assert any(t.startswith(terms.name[0]) for t in tokens)
+    for query in ("zongzhi", "zongzhizhongxin", "zzzx", "szzzxzxgzjf"):
+        assert any(t.startswith(search.query_terms(query).name[0]) for t in tokens), query
+    for query in ("4610003b", "13022925-p000-0461-0003b"):
+        assert any(t.startswith(search.query_terms(query).code[0]) for t in tokens), query
+    assert terms.body == ["b" + search.encode(p) for p in ("综治", "治中", "中心")]
 
 
 def test_polyphonic_and_u_umlaut_spellings() -> None:

@@ -371,9 +371,9 @@ def _member(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
 # does not parse is read as flat text, as before: never less is searched.
 
 _PAGEFIND_MAGIC = b"pagefind_dcd"
-_SEARCH_TOKEN = re.compile(r"[nblm][0-9a-z]+")
-_DECODED_TOKEN = re.compile(r"[nb](?:[0-9a-z]{3})+")
-_ALL_TOKENS = re.compile(r"\s*(?:[nblm][0-9a-z]+(?:\s+|$))*")
+_SEARCH_TOKEN = re.compile(r"[nblmckp][0-9a-z]+")
+_DECODED_TOKEN = re.compile(r"[nbk](?:[0-9a-z]{3})+")
+_ALL_TOKENS = re.compile(r"\s*(?:[nblmckp][0-9a-z]+(?:\s+|$))*")
 
 
 def _pagefind(label: str, data: bytes) -> list[Text] | None:
@@ -434,7 +434,7 @@ def _content_tokens(content: str, strings: list[str]) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _decoded_token(token: str) -> str:
-    """A n…/b… token's Chinese characters (tokens repeat across records: decoded once)."""
+    """A n…/b…/k… token's Chinese characters (tokens repeat across records: decoded once)."""
     return decode_token(token) if _DECODED_TOKEN.fullmatch(token) else ""
 
 

@@ -10,7 +10,7 @@ import re
 from xml.sax.saxutils import escape
 
 from gongkai.publish.pages import DepartmentPage, Page, ProjectPage, SiteInfo
-from gongkai.publish.redirects import Manifest
+from gongkai.publish.redirects import Manifest, fallback_date, published_on
 
 FEED_LIMIT = 200  # newest entries kept in feed.xml; the sitemap lists every page
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -36,21 +36,16 @@ def robots(site: SiteInfo) -> bytes:
     return f"User-agent: *\nAllow: /\nDisallow: {site.prefix}404.html\n\nSitemap: {site.base_url}sitemap.xml\n".encode("utf-8")
 
 
-def _fallback_date(site: SiteInfo) -> str:
-    """With no publication date configured, entries date from their budget year (stable, never the clock)."""
-    return f"{max(site.years)}-01-01" if site.years else "1970-01-01"
-
-
 def feed(site: SiteInfo, pages: list[Page], manifest: Manifest) -> bytes:
     """One entry per department or project page, dated by the build that first published it."""
     by_url = {p.url: p for p in pages}
-    fallback = _fallback_date(site)
+    fallback = fallback_date(site.years)
     entries = []
     for entry in manifest.entries:
         page = by_url.get(entry.url)
         if page is None or not isinstance(page.context, (ProjectPage, DepartmentPage)):
             continue
-        date = _iso(entry.published) or _iso(f"{entry.url[:4]}-01-01") or _iso(fallback)
+        date = _iso(published_on(entry, fallback))
         entries.append((date or "", entry.url, page))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
     entries = entries[:FEED_LIMIT]

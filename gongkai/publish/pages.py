@@ -12,9 +12,10 @@ from decimal import Decimal
 from urllib.parse import urlparse
 
 from gongkai.publish.charts import Chart, ChartRow, horizontal_bars, vertical_bars
+from gongkai.publish.redirects import Manifest, fallback_date, published_on
 from gongkai.source.config import Config
-from gongkai.formatting import amount, number
-from gongkai.values import Amount
+from gongkai.formatting import AmountStyle, amount, amount_style, percent, share, signed_percent, styled
+from gongkai.values import UNIT_FACTORS, Amount
 from gongkai.public import PublicDepartment, PublicIndicator, PublicProject, PublicSite
 
 
@@ -38,6 +39,9 @@ class SiteInfo:
     search: bool
     disclosure_wording: str
     quality_badge: bool = False  # site_config.yml quality_badge: show the quantified-indicator share
+    contact: str = ""  # footer lines from site_config.yml; each shown only when set
+    icp: str = ""
+    site_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,17 +71,33 @@ class YearSummary:
     departments: tuple[PublicDepartment, ...]
     project_count: int
     total: Amount
+    style: AmountStyle  # the year's totals in one unit with fixed decimals
+
+
+@dataclass(frozen=True)
+class Published:
+    """A page of the last publication, as the feed lists it."""
+
+    title: str
+    url: str  # absolute path on the site
+    kind: str  # 部门 / 项目
+    date: str  # YYYY-MM-DD
 
 
 @dataclass(frozen=True)
 class HomePage:
-    """首页: every year with its departments and totals."""
+    """首页: the latest year at a glance, what was last published, then every year."""
 
     title: str
     years: tuple[YearSummary, ...]
     crumbs: tuple[Crumb, ...] = ()
     description: str = ""
     downloads: tuple[Download, ...] = ()
+    style: AmountStyle | None = None  # how the page shows amounts: one unit, fixed decimals
+    latest: YearSummary | None = None  # the newest year, shown first
+    chart: Chart | None = None  # the newest year's departments by total
+    published: tuple[Published, ...] = ()  # the pages of the last publication (from the feed's dates)
+    published_more: int = 0  # how many more the last publication had than are listed
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,7 @@ class YearPage:
     crumbs: tuple[Crumb, ...]
     description: str = ""
     downloads: tuple[Download, ...] = ()
+    style: AmountStyle | None = None  # how the page shows amounts: one unit, fixed decimals
 
 
 @dataclass(frozen=True)
@@ -129,6 +150,7 @@ class DepartmentPage:
     charts: tuple[Chart, ...] = ()
     downloads: tuple[Download, ...] = ()
     citation: Citation | None = None
+    style: AmountStyle | None = None  # how the page shows amounts: one unit, fixed decimals
 
 
 @dataclass(frozen=True)
@@ -167,6 +189,7 @@ class ProjectPage:
     charts: tuple[Chart, ...] = ()
     downloads: tuple[Download, ...] = ()
     citation: Citation | None = None
+    style: AmountStyle | None = None  # how the page shows amounts: one unit, fixed decimals
 
 
 @dataclass(frozen=True)
@@ -192,6 +215,7 @@ def site_info(config: Config, public: PublicSite) -> SiteInfo:
         name=config.site_name, description=config.site_description, base_url=config.base_url, prefix=prefix,
         years=public.years, publisher=config.publisher, publication_date=config.publication_date,
         search=config.search, disclosure_wording=config.disclosure.secret_wording, quality_badge=config.quality_badge,
+        contact=config.contact, icp=config.icp, site_code=config.site_code,
     )
 
 
@@ -202,7 +226,37 @@ def _sum(amounts: list[Amount], unit: str) -> Amount:
 def year_summary(public: PublicSite, year: int) -> YearSummary:
     departments = tuple(sorted((d for d in public.departments if d.year == year), key=lambda d: d.slug))
     unit = "万元" if any(d.unit == "万元" for d in departments) else "元"
-    return YearSummary(year, departments, sum(len(d.projects) for d in departments), _sum([d.total for d in departments], unit))
+    total = _sum([d.total for d in departments], unit)
+    style = amount_style([total, *(a for d in departments for a in department_amounts(d))], unit)
+    return YearSummary(year, departments, sum(len(d.projects) for d in departments), total, style)
+
+
+def department_amounts(dept: PublicDepartment) -> list[Amount | None]:
+    """Every amount a department's pages show: its totals, tasks and projects' funds."""
+    out: list[Amount | None] = [dept.total, dept.withheld_total, *(t.amount for t in dept.tasks), *(u.total for u in dept.units)]
+    for project in dept.projects:
+        for money in (project.money, project.period_money):
+            if money is not None:
+                out += [money.total, money.fiscal, money.special, money.other]
+    return out
+
+
+# Every project page and search record asks for its department's style: worked out once per
+# department object (the entry holds the object, so its id cannot be reused while it is kept).
+_STYLES: dict[int, tuple[PublicDepartment, AmountStyle]] = {}
+_STYLES_KEPT = 4096
+
+
+def department_style(dept: PublicDepartment) -> AmountStyle:
+    """One style for a department's page and its projects' pages (and their search results)."""
+    known = _STYLES.get(id(dept))
+    if known is not None and known[0] is dept:
+        return known[1]
+    if len(_STYLES) >= _STYLES_KEPT:
+        _STYLES.clear()
+    style = amount_style(department_amounts(dept), dept.unit)
+    _STYLES[id(dept)] = (dept, style)
+    return style
 
 
 def _home_crumb(site: SiteInfo) -> Crumb:
@@ -252,15 +306,9 @@ def department_history(public: PublicSite, dept: PublicDepartment) -> tuple[Year
         return ()
     out: list[YearTotal] = []
     for i, d in enumerate(years):
-        change = _relative_change(d.total.yuan, years[i - 1].total.yuan) if i else ""
+        change = signed_percent(d.total.yuan, years[i - 1].total.yuan) if i else ""
         out.append(YearTotal(d.year, d.total, len(d.projects), d.path, change))
     return tuple(out)
-
-
-def _relative_change(now: Decimal, before: Decimal) -> str:
-    if not before:
-        return "—"
-    return f"{(now - before) * 100 / before:+.1f}%"
 
 
 def previous_project(public: PublicSite, dept: PublicDepartment, project: PublicProject) -> tuple[PublicProject, PublicDepartment] | None:
@@ -283,16 +331,15 @@ def previous_project(public: PublicSite, dept: PublicDepartment, project: Public
     return None
 
 
-def _amount_change(now: Amount | None, before: Amount | None) -> str:
+def _amount_change(now: Amount | None, before: Amount | None, style: AmountStyle) -> str:
     if now is None or before is None:
         return "—"
     diff = now.yuan - before.yuan
     if not diff:
         return "不变"
-    factor = Decimal(10000) if now.unit == "万元" else Decimal(1)
     sign = "+" if diff > 0 else "-"
-    shown = f"{sign}{number(abs(diff) / factor)} {now.unit}"
-    return f"{shown}（{_relative_change(now.yuan, before.yuan)}）" if before.yuan else shown
+    shown = f"{sign}{styled(Amount(abs(diff), style.unit), style)}"
+    return f"{shown}（{signed_percent(now.yuan, before.yuan)}）" if before.yuan else shown
 
 
 def _indicator_key(period: str, row: PublicIndicator) -> tuple[str, str]:
@@ -331,7 +378,7 @@ def year_comparison(public: PublicSite, dept: PublicDepartment, project: PublicP
     if found is None:
         return None
     before, before_dept = found
-    return YearComparison(before, before_dept, _amount_change(project.money.total, before.money.total),
+    return YearComparison(before, before_dept, _amount_change(project.money.total, before.money.total, department_style(dept)),
                           indicator_changes(project, before))
 
 
@@ -341,8 +388,8 @@ def budget_chart(dept: PublicDepartment) -> Chart | None:
     """The department's budget by project, largest first (as the public model orders them)."""
     if not dept.projects:
         return None
-    factor = Decimal(10000) if dept.unit == "万元" else Decimal(1)
-    rows = tuple(ChartRow(p.name, p.money.total.yuan / factor if p.money.total else None, amount(p.money.total, dept.unit))
+    factor, style = UNIT_FACTORS[dept.unit], department_style(dept)
+    rows = tuple(ChartRow(p.name, p.money.total.yuan / factor if p.money.total else None, styled(p.money.total, style))
                  for p in dept.projects)
     title = f"{dept.display_name}{dept.year}年各项目预算"
     described = "；".join(f"{r.label} {r.shown}" for r in rows)
@@ -352,8 +399,8 @@ def budget_chart(dept: PublicDepartment) -> Chart | None:
 def history_chart(dept: PublicDepartment, history: tuple[YearTotal, ...]) -> Chart | None:
     if not history:
         return None
-    factor = Decimal(10000) if dept.unit == "万元" else Decimal(1)
-    rows = tuple(ChartRow(f"{h.year}年", h.total.yuan / factor, amount(h.total, dept.unit)) for h in history)
+    factor, style = UNIT_FACTORS[dept.unit], department_style(dept)
+    rows = tuple(ChartRow(f"{h.year}年", h.total.yuan / factor, styled(h.total, style)) for h in history)
     title = f"{dept.display_name}历年项目支出合计"
     described = "；".join(f"{r.label} {r.shown}" for r in rows)
     return vertical_bars("chart-years", title, f"{title}（柱状图）：{described}。", "年度", f"项目支出合计（{dept.unit}）", rows)
@@ -362,11 +409,53 @@ def history_chart(dept: PublicDepartment, history: tuple[YearTotal, ...]) -> Cha
 def plan_chart(project: PublicProject) -> Chart | None:
     if not project.plan:
         return None
-    rows = tuple(ChartRow(p.label, p.percent, f"{p.percent.normalize():f}%") for p in project.plan)
+    rows = tuple(ChartRow(p.label, p.percent, percent(p.percent)) for p in project.plan)
     title = f"{project.name}资金支出计划"
     described = "；".join(f"截至{r.label}累计支出{r.shown}" for r in rows)
     return vertical_bars("chart-plan", title, f"{title}（柱状图，截至各月底累计支出比例）：{described}。", "月份",
                          "累计支出比例", rows, maximum=Decimal(100))
+
+
+def departments_chart(summary: YearSummary, style: AmountStyle) -> Chart | None:
+    """A year's departments by their totals, largest first."""
+    if not summary.departments:
+        return None
+    factor = UNIT_FACTORS[style.unit]
+    ordered = sorted(summary.departments, key=lambda d: (-d.total.yuan, d.slug))
+    rows = tuple(ChartRow(d.display_name, d.total.yuan / factor, styled(d.total, style)) for d in ordered)
+    title = f"{summary.year}年各部门项目支出"
+    described = "；".join(f"{r.label} {r.shown}" for r in rows)
+    return horizontal_bars("chart-departments", title, f"{title}（条形图）：{described}。", "部门", f"项目支出合计（{style.unit}）", rows)
+
+
+PUBLISHED_LIMIT = 10  # pages of the last publication listed on the home page
+
+
+def last_publication(manifest: Manifest | None, pages: list[Page], site: SiteInfo) -> tuple[tuple[Published, ...], int]:
+    """The department and project pages first published on the newest date the feed has, and
+    how many more there were than are listed."""
+    if manifest is None:
+        return (), 0
+    fallback = fallback_date(site.years)
+    titles = {p.url: (p.context.title, "部门" if isinstance(p.context, DepartmentPage) else "项目") for p in pages
+              if isinstance(p.context, (DepartmentPage, ProjectPage))}
+    dated = [(published_on(e, fallback), e.url) for e in manifest.entries if e.url in titles]
+    if not dated:
+        return (), 0
+    newest = max(date for date, _ in dated)
+    urls = sorted((url for date, url in dated if date == newest), key=lambda u: (titles[u][1] != "部门", u))
+    listed = tuple(Published(titles[u][0], site.prefix + u, titles[u][1], newest) for u in urls[:PUBLISHED_LIMIT])
+    return listed, len(urls) - len(listed)
+
+
+def home_page(config: Config, site: SiteInfo, summaries: tuple[YearSummary, ...], pages: list[Page],
+              manifest: Manifest | None) -> HomePage:
+    latest = summaries[0] if summaries else None
+    style = latest.style if latest else None
+    chart = departments_chart(latest, style) if latest and style else None
+    published, more = last_publication(manifest, pages, site)
+    return HomePage(config.site_name, summaries, description=config.site_description, downloads=home_downloads(site),
+                    style=style, latest=latest, chart=chart, published=published, published_more=more)
 
 
 # ---- pages -----------------------------------------------------------------------------------
@@ -375,7 +464,7 @@ def department_page(site: SiteInfo, dept: PublicDepartment, public: PublicSite |
     total = dept.total.yuan
     units = tuple(
         UnitSection(u.name, f"单位-{u.slug}", u.total,
-                    tuple(ProjectRow(p, _share(p, total)) for p in u.projects))
+                    tuple(ProjectRow(p, share(p.money.total.yuan, total) if p.money.total else "—") for p in u.projects))
         for u in dept.units
     )
     crumbs = (_home_crumb(site), Crumb(f"{dept.year}年", f"{site.prefix}{dept.year}/"), Crumb(dept.display_name, None))
@@ -384,13 +473,8 @@ def department_page(site: SiteInfo, dept: PublicDepartment, public: PublicSite |
     charts = tuple(c for c in (budget_chart(dept), history_chart(dept, history)) if c)
     title = f"{dept.name} {dept.year}年预算绩效目标"
     citation = Citation(title, dept.name, dept.year, site.base_url + dept.path, site.publication_date, dept.source)
-    return DepartmentPage(title, dept, units, crumbs, description, history, charts, department_downloads(site, dept), citation)
-
-
-def _share(project: PublicProject, total: Decimal) -> str:
-    if project.money.total is None or not total:
-        return "—"
-    return f"{project.money.total.yuan * 100 / total:.1f}%"
+    return DepartmentPage(title, dept, units, crumbs, description, history, charts, department_downloads(site, dept), citation,
+                          department_style(dept))
 
 
 def project_page(site: SiteInfo, dept: PublicDepartment, project: PublicProject, public: PublicSite | None = None) -> ProjectPage:
@@ -402,20 +486,23 @@ def project_page(site: SiteInfo, dept: PublicDepartment, project: PublicProject,
     title = f"{project.name} · {dept.display_name} {project.year}年"
     citation = Citation(project.name, dept.name, project.year, site.base_url + project.path, site.publication_date,
                         project.source or dept.source)
-    return ProjectPage(title, project, dept, crumbs, description, comparison, charts, project_downloads(site, project), citation)
+    return ProjectPage(title, project, dept, crumbs, description, comparison, charts, project_downloads(site, project), citation,
+                       department_style(dept))
 
 
-def build_pages(config: Config, public: PublicSite) -> tuple[SiteInfo, list[Page]]:
-    """Every page of the site, in a stable order, from the public model alone."""
+def build_pages(config: Config, public: PublicSite, manifest: Manifest | None = None) -> tuple[SiteInfo, list[Page]]:
+    """Every page of the site, in a stable order, from the public model alone. `manifest` (this
+    build's, see redirects.plan) dates the pages for the home page's list of what was last
+    published."""
     site = site_info(config, public)
     summaries = tuple(year_summary(public, y) for y in public.years)
-    pages = [Page("index.html", "home.html", HomePage(config.site_name, summaries, description=config.site_description,
-                                                       downloads=home_downloads(site)), "")]
+    pages: list[Page] = []
     for summary in summaries:
         crumbs = (_home_crumb(site), Crumb(f"{summary.year}年", None))
         description = f"{summary.year}年各部门预算项目支出绩效目标：{len(summary.departments)}个部门，{summary.project_count}个项目，合计{amount(summary.total)}。"
         pages.append(Page(f"{summary.year}/index.html", "year.html",
-                          YearPage(f"{summary.year}年预算绩效目标", summary, crumbs, description, year_downloads(site, summary.year)),
+                          YearPage(f"{summary.year}年预算绩效目标", summary, crumbs, description, year_downloads(site, summary.year),
+                                   summary.style),
                           f"{summary.year}/"))
         for dept in summary.departments:
             pages.append(Page(f"{dept.year}/{dept.slug}/index.html", "department.html", department_page(site, dept, public), dept.path))
@@ -424,4 +511,5 @@ def build_pages(config: Config, public: PublicSite) -> tuple[SiteInfo, list[Page
                                   project_page(site, dept, project, public), project.path))
     pages.append(Page("search/index.html", "search.html", SimplePage("搜索", (_home_crumb(site), Crumb("搜索", None))), "search/"))
     pages.append(Page("404.html", "404.html", SimplePage("页面不存在"), "404.html"))
+    pages.insert(0, Page("index.html", "home.html", home_page(config, site, summaries, pages, manifest), ""))
     return site, pages

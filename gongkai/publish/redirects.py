@@ -15,6 +15,7 @@ of a project that has since become secret could spell out its name, so it gets n
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable
@@ -35,6 +36,24 @@ class Entry:
     kind: str  # department / project
     url: str  # path below the site root, e.g. 2025/yutian-zfw/jyywjj/
     published: str  # the publication date of the build that first published it ("" when none was set)
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def fallback_date(years: Iterable[int]) -> str:
+    """With no publication date configured, entries date from their budget year."""
+    years = list(years)
+    return f"{max(years)}-01-01" if years else "1970-01-01"
+
+
+def published_on(entry: Entry, fallback: str) -> str:
+    """The day a page was first published (YYYY-MM-DD): its build's publication date, else
+    January 1st of its budget year, else `fallback` — never the clock, so builds repeat."""
+    if _DATE.match(entry.published or ""):
+        return entry.published
+    year_start = f"{entry.url[:4]}-01-01"
+    return year_start if _DATE.match(year_start) else fallback
 
 
 @dataclass(frozen=True)
@@ -124,18 +143,21 @@ def _safe_path(path: str) -> bool:
         p.replace("-", "").isalnum() and p.isascii() for p in parts)
 
 
-def redirect_page(old_url: str, new_path: str, canonical: str) -> bytes:
+def redirect_page(old_url: str, new_path: str, canonical: str, prefix: str = "/") -> bytes:
     """A static redirect: meta refresh for browsers, canonical for search engines, a link for everyone.
 
     The refresh goes to a path on the same host, so a preview or mirror never sends readers
-    to another host.
+    to another host. The site's stylesheet and icon keep it readable on a phone, and the browser
+    asks for no /favicon.ico that is not there.
     """
     target = escape(new_path)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f'<title>页面已移动</title>\n<meta http-equiv="refresh" content="0; url={target}">\n'
         f'<link rel="canonical" href="{escape(canonical)}">\n<meta name="robots" content="noindex">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n<main>\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<link rel="icon" href="{escape(prefix)}assets/favicon.svg" type="image/svg+xml">\n'
+        f'<link rel="stylesheet" href="{escape(prefix)}assets/site.css">\n</head>\n<body>\n<main class="wrap">\n'
         f'<h1>页面已移动</h1>\n<p>本页已移至新地址：<a href="{target}">{escape(canonical)}</a></p>\n'
         f'<p>原地址：{escape(old_url)}</p>\n</main>\n</body>\n</html>\n'
     ).encode("utf-8")
@@ -151,7 +173,7 @@ def redirect_files(manifest: Manifest, base_url: str, prefix: str, taken: Iterab
         page = f"{old}index.html"
         if page in used:
             continue
-        files[page] = redirect_page(base_url + old, prefix + new, base_url + new)
+        files[page] = redirect_page(base_url + old, prefix + new, base_url + new, prefix)
         map_lines.append(f"{prefix}{old} {prefix}{new};")
         map_lines.append(f"{prefix}{old}index.html {prefix}{new};")
         netlify_lines.append(f"{prefix}{old} {prefix}{new} 301")

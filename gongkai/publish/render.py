@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 import jinja2
+from markupsafe import Markup
 
 from gongkai import formatting
-from gongkai.publish.pages import Page, SiteInfo
+from gongkai.publish.pages import Page, SiteInfo, department_style
 from gongkai.parallel import forked_map, worker_count
 from gongkai.writer import FolderWriter, Output
 
@@ -29,14 +30,40 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        amount=formatting.amount,
-        amount_plain=formatting.amount_plain,
+        amount=_amount,
+        amount_plain=_amount_plain,
         percent=formatting.percent,
         number=formatting.number,
         markdown=lambda text: jinja2.filters.Markup(formatting.render_markdown(text)),
         plain=formatting.plain_text,
+        department_style=department_style,
     )
     return env
+
+
+def _page_style(context: jinja2.runtime.Context, unit: object) -> formatting.AmountStyle | None:
+    """The style an amount filter uses: one given, else the page's (its unit, or another unit
+    asked for with the page's decimals when they show it exactly)."""
+    if isinstance(unit, formatting.AmountStyle):
+        return unit
+    style = getattr(context.get("page"), "style", None)
+    if style is None or unit in (None, style.unit):
+        return style
+    return None
+
+
+@jinja2.pass_context
+def _amount(context: jinja2.runtime.Context, value: formatting.Amount | None, unit: object = None) -> Markup:
+    """3,505.90 万元 that never breaks between number and unit."""
+    style = _page_style(context, unit)
+    text = formatting.styled(value, style) if style else formatting.amount(value, unit if isinstance(unit, str) else None)
+    return Markup('<span class="amount-text">{}</span>').format(text)
+
+
+@jinja2.pass_context
+def _amount_plain(context: jinja2.runtime.Context, value: formatting.Amount | None, unit: object = None) -> str:
+    style = _page_style(context, unit)
+    return formatting.styled(value, style, with_unit=False) if style else formatting.amount_plain(value, unit if isinstance(unit, str) else None)
 
 
 def render_page(env: jinja2.Environment, site: SiteInfo, page: Page) -> bytes:

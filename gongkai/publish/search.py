@@ -8,16 +8,26 @@ that are plain ASCII words, so neither side segments them, and Pagefind's prefix
 
 - ``n…`` name tokens: every suffix of each Chinese run of the name (capped at NAME_CHUNK
   characters), each character written as three base-36 digits. A query run is a prefix of one.
+- ``l…`` name latin tokens: the name's digits/letters (every suffix, separators removed), full
+  pinyin and pinyin initials (suffixes at syllable boundaries, capped at LATIN_CAP).
+- ``c…`` code tokens: every suffix of the record's codes (项目编码, 部门编码, 单位编码).
+- ``k…``/``p…`` context tokens: as ``n…``/``l…``, for the department, unit and region a project
+  belongs to, so that 玉田 and yutian find the same projects.
 - ``b…`` body tokens: character bigrams of goals, indicators and other public text (and the name),
   plus each run's last character, so any run of two or more characters matches.
-- ``l…`` name latin tokens: codes and the name's digits/letters (every suffix, separators
-  removed), full pinyin and pinyin initials (suffixes at syllable boundaries, capped at LATIN_CAP).
-- ``m…`` body latin tokens: numbers and codes in the body (whole, so found by their start), and
-  the department's code on its projects.
+- ``m…`` body latin tokens: numbers and codes in the body (whole, so found by their start).
+
+Pagefind, finding no word that a term is a prefix of, searches instead for the longest prefix
+of the term that is a whole word (of the tokens or of the meta it also indexes): 99999999 found
+the "9" of a text, 治鳄 found 治. As it does so only for a term that has no match at all,
+search.js checks the first result of each search against its tokens and drops the search when
+that result does not hold every term.
 
 templates/assets/search.js applies the same rules to the query (see `query_terms`, which the
-tests keep in step with the JavaScript) and runs two Pagefind searches: name tokens first, then
-body tokens, so name matches rank above body matches; an exact name or code match goes first.
+tests keep in step with the JavaScript) and runs one Pagefind search per kind — names, codes,
+context, body — so each result knows why it matched and name matches rank first. A query of
+digits (with or without letters) that is part of a code finds codes only, and a query without
+Chinese characters never searches the body.
 
 Nothing here reads gongkai.source.model: the records come from PublicSite, and the fragments carry the
 readable name so the leak audit sees what the index says.
@@ -42,7 +52,8 @@ from typing import Callable, Coroutine, Iterable
 from pypinyin import Style, lazy_pinyin
 
 from gongkai.source.config import Config
-from gongkai.formatting import amount
+from gongkai.formatting import styled
+from gongkai.publish.pages import department_style
 from gongkai.public import PublicDepartment, PublicGoal, PublicIndicator, PublicProject, PublicSite
 
 NAME_CHUNK = 12  # characters of a name suffix token; longer query runs are split into chunks
@@ -90,11 +101,11 @@ def encode(text: str) -> str:
 
 
 def decode_token(token: str) -> str:
-    """A token back to readable text: n…/b… tokens to their Chinese characters, l…/m… tokens
-    without the prefix. For checks on the built index (the leak audit reads names in the
-    fragments' meta; body tokens only say which character pairs a record holds)."""
+    """A token back to readable text: n…/b…/k… tokens to their Chinese characters, latin tokens
+    as typed. For checks on the built index (the leak audit reads names in the fragments' meta;
+    body tokens only say which character pairs a record holds)."""
     coded = token[1:]
-    if token[:1] in ("n", "b") and len(coded) % 3 == 0 and re.fullmatch(r"[0-9a-z]+", coded):
+    if token[:1] in ("n", "b", "k") and len(coded) % 3 == 0 and re.fullmatch(r"[0-9a-z]+", coded):
         values = [int(coded[i:i + 3], 36) for i in range(0, len(coded), 3)]
         return "".join(chr(v + CJK_BASE) if v < 27648 else "\ufffd" for v in values)
     return coded
@@ -174,13 +185,15 @@ def pinyin_strings(text: str) -> set[str]:
 
 def name_pinyin(name: str) -> str:
     """The pinyin of a name for highlighting in the browser: one entry per character of the name
-    (read in context), "-" where a character has none."""
+    (read in context), "-" where a character has none. Each syllable follows a "0": Pagefind
+    indexes meta too, and a bare syllable such as "chu" would answer the code query "hu"
+    (term "chu"); no query term starts with a digit."""
     out: list[str] = []
     run: list[str] = []
 
     def flush() -> None:  # a run at a time, so that 重 in 重点 reads zhong
         if run:
-            out.extend(s or "-" for s in run_pinyin("".join(run)))
+            out.extend("0" + s if s else "-" for s in run_pinyin("".join(run)))
             run.clear()
 
     for char in name:
@@ -196,21 +209,36 @@ def name_pinyin(name: str) -> str:
 
 # ---- tokens ----------------------------------------------------------------------------------
 
-def name_tokens(names: Iterable[str], codes: Iterable[str]) -> set[str]:
-    """n… and l… tokens: what a name or code search must find (see the module docstring)."""
+def _cjk_token(kind: str, chars: str) -> str:
+    return kind + encode(chars)
+
+
+def _latin_token(kind: str, text: str) -> str:
+    return kind + text[:LATIN_CAP]
+
+
+def name_tokens(names: Iterable[str], cjk: str = "n", spelled: str = "l") -> set[str]:
+    """n… and l… tokens (or k… and p… for the names of what a project belongs to): what a name
+    search must find (see the module docstring)."""
     tokens: set[str] = set()
     for name in names:
         for kind, value in runs(name):
             for start in range(len(value)):
                 if kind == "cjk":
-                    tokens.add("n" + encode(value[start:start + NAME_CHUNK]))
+                    tokens.add(_cjk_token(cjk, value[start:start + NAME_CHUNK]))
                 else:
-                    tokens.add("l" + value[start:start + LATIN_CAP])
-        tokens |= {"l" + s[:LATIN_CAP] for s in pinyin_strings(name)}
+                    tokens.add(_latin_token(spelled, value[start:]))
+        tokens |= {_latin_token(spelled, s) for s in pinyin_strings(name)}
+    return tokens
+
+
+def code_tokens(codes: Iterable[str]) -> set[str]:
+    """c… tokens: every suffix of every code, separators removed."""
+    tokens: set[str] = set()
     for code in codes:
         for kind, value in runs(code):
             if kind == "latin":
-                tokens |= {"l" + value[start:start + LATIN_CAP] for start in range(len(value))}
+                tokens |= {_latin_token("c", value[start:]) for start in range(len(value))}
     return tokens
 
 
@@ -224,22 +252,36 @@ def body_tokens(texts: Iterable[str]) -> set[str]:
                 tokens.update("b" + coded[i:i + 6] for i in range(0, len(coded) - 3, 3))
                 tokens.add("b" + coded[-3:])
             else:  # whole words only: numbers and codes in the text are found by their start
-                tokens.add("m" + value[:LATIN_CAP])
+                tokens.add(_latin_token("m", value))
     return tokens
 
 
-def query_terms(query: str) -> tuple[list[str], list[str]]:
-    """The Pagefind terms for a query: (name search, body search). search.js does the same."""
-    name: list[str] = []
-    body: list[str] = []
+@dataclass(frozen=True)
+class Terms:
+    """The Pagefind terms of one query, one list per search (search.js builds the same)."""
+
+    name: list[str]
+    code: list[str]
+    context: list[str]
+    body: list[str]
+
+
+def query_terms(query: str) -> Terms:
+    """The Pagefind terms for a query: each is a prefix of the tokens it must find."""
+    terms = Terms([], [], [], [])
     for kind, value in runs(query):
         if kind == "cjk":
-            name += ["n" + encode(value[i:i + NAME_CHUNK]) for i in range(0, len(value), NAME_CHUNK)]
-            body += ["b" + encode(value[i:i + 2]) for i in range(max(1, len(value) - 1))]
+            chunks = [encode(value[i:i + NAME_CHUNK]) for i in range(0, len(value), NAME_CHUNK)]
+            terms.name.extend("n" + c for c in chunks)
+            terms.context.extend("k" + c for c in chunks)
+            terms.body.extend("b" + encode(value[i:i + 2]) for i in range(max(1, len(value) - 1)))
         else:
-            name.append("l" + value[:LATIN_CAP])
-            body.append("m" + value[:LATIN_CAP])
-    return name, body
+            spelled = value[:LATIN_CAP]
+            terms.name.append("l" + spelled)
+            terms.code.append("c" + spelled)
+            terms.context.append("p" + spelled)
+            terms.body.append("m" + spelled)
+    return terms
 
 
 # ---- records ---------------------------------------------------------------------------------
@@ -283,9 +325,9 @@ def _categories(indicators: Iterable[PublicIndicator]) -> dict[str, list[str]]:
     return out
 
 
-def _content(name_side: set[str], body_side: set[str]) -> str:
+def _content(*sides: set[str]) -> str:
     # Sorted so that two builds of the same content give the same bytes.
-    return " ".join(sorted(name_side)) + " " + " ".join(sorted(body_side))
+    return " ".join(" ".join(sorted(side)) for side in sides if side)
 
 
 def project_record(project: PublicProject, department: PublicDepartment, prefix: str) -> Record:
@@ -295,12 +337,14 @@ def project_record(project: PublicProject, department: PublicDepartment, prefix:
             project.nature or "", *project.attributes, project.purpose or "", project.basis or "",
             *_goal_texts(project.goals), project.code or "", department.code or ""]
     meta = {"title": project.name, "kind": "项目", "dept": department.display_name, "year": str(project.year),
-            "amount": amount(project.money.total), "code": project.code or "", "py": name_pinyin(project.name)}
+            "amount": styled(project.money.total, department_style(department)), "code": project.code or "", "py": name_pinyin(project.name)}
     filters = {"year": [str(project.year)], "dept": [department.display_name], "kind": ["项目"]}
     if department.region:
         filters["region"] = [department.region]
     filters.update(_categories(i for g in project.goals if not g.withheld for i in g.indicators))
-    return Record(prefix + project.path, _content(name_tokens(names, codes), body_tokens(body)), meta, filters)
+    context = name_tokens([department.name, department.short_name or "", project.unit, department.region or ""], "k", "p")
+    return Record(prefix + project.path, _content(name_tokens(names), code_tokens(codes), context, body_tokens(body)),
+                  meta, filters)
 
 
 def department_record(department: PublicDepartment, prefix: str) -> Record:
@@ -311,13 +355,15 @@ def department_record(department: PublicDepartment, prefix: str) -> Record:
             *_indicator_texts(department.indicators), *codes]
     also = [n for n in names[:1] + names[2:] if n and n != department.display_name]
     meta = {"title": department.display_name, "kind": "部门", "dept": department.display_name,
-            "year": str(department.year), "amount": amount(department.total), "code": department.code or "",
+            "year": str(department.year), "amount": styled(department.total, department_style(department)), "code": department.code or "",
             "py": name_pinyin(department.display_name), "also": "、".join(dict.fromkeys(also))}
     filters = {"year": [str(department.year)], "dept": [department.display_name], "kind": ["部门"]}
     if department.region:
         filters["region"] = [department.region]
     filters.update(_categories(department.indicators))
-    return Record(prefix + department.path, _content(name_tokens(names, codes), body_tokens(body)), meta, filters)
+    context = name_tokens([department.region or ""], "k", "p")
+    return Record(prefix + department.path, _content(name_tokens(names), code_tokens(codes), context, body_tokens(body)),
+                  meta, filters)
 
 
 def records(public: PublicSite, prefix: str) -> list[Record]:

@@ -33,6 +33,9 @@ SITE_OPTIONS: tuple[Option, ...] = (
     Option("publication_date", "", "发布日期（如 2025-02-01），显示在“引用本页”中；留空则不显示。"),
     Option("search", True, "是否生成站内搜索（Pagefind 索引）。"),
     Option("quality_badge", False, "是否在公开页面显示“可量化指标占比”标记。"),
+    Option("contact", "", "联系方式（如 联系电话：0315-6112345），显示在每页页脚；留空则不显示。"),
+    Option("icp", "", "ICP 备案号（如 冀ICP备12345678号），显示在每页页脚；留空则不显示。"),
+    Option("site_code", "", "政府网站标识码（如 1302290001），显示在每页页脚；留空则不显示。"),
 )
 
 DISCLOSURE_OPTIONS: tuple[Option, ...] = (
@@ -42,6 +45,10 @@ DISCLOSURE_OPTIONS: tuple[Option, ...] = (
     Option("secret_amounts", "show", "涉密项目金额：show 公开（与广州示例一致）；withhold 不公开。", ("show", "withhold")),
     Option("subtraction", "combine", "不公开金额但公开合计时防止相减推算：combine 合并为“涉密项目合计”一行；suppress 不公开合计行：先隐藏单位合计，再隐藏其他项目金额（补充隐藏）；fail 停止构建。", ("combine", "suppress", "fail")),
 )
+
+
+# Text options that are often all digits, and may be written without quotes.
+_DIGIT_TEXT = ("publication_date", "site_code")
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,9 @@ class Config:
     publication_date: str = ""
     search: bool = True
     quality_badge: bool = False
+    contact: str = ""
+    icp: str = ""
+    site_code: str = ""
     disclosure: Disclosure = field(default_factory=Disclosure)
 
 
@@ -80,7 +90,7 @@ def _check_options(options: tuple[Option, ...], data: dict[str, Any], doc: Docum
         expected = type(option.default)
         if expected is bool and not isinstance(value, bool):
             problems.append(Problem("C001", doc.display, *where, f"“{key}”应为 true 或 false", str(value)))
-        elif expected is str and (not isinstance(value, str) or isinstance(value, YamlNumber) and key != "publication_date"):
+        elif expected is str and (not isinstance(value, str) or isinstance(value, YamlNumber) and key not in _DIGIT_TEXT):
             problems.append(Problem("C001", doc.display, *where, f"“{key}”应为文字", str(value)))
         elif option.choices and value not in option.choices:
             problems.append(Problem("C001", doc.display, *where, f"“{key}”只能是 {' / '.join(option.choices)}", str(value)))

@@ -1,8 +1,10 @@
 // Site search on Pagefind's JavaScript API. The index holds ASCII search tokens built by
-// gongkai/search.py; this file turns a query into the same tokens (keep the two in step: the
-// tests compare them) and runs two searches, names first and then everything, so that name
-// matches rank above matches in goals and indicators. Results are built with textContent only:
-// nothing from the index is ever parsed as HTML.
+// gongkai/search.py; this file turns a query into the same terms (keep the two in step: the
+// tests compare them) and runs one search per kind of token — names, codes, what a project
+// belongs to (department, unit, region), and the text of goals and indicators — so that each
+// result says why it matched and name matches rank first. A query without Chinese characters
+// never searches the text, and one with digits that is part of a code finds codes only.
+// Results are built with textContent only: nothing from the index is ever parsed as HTML.
 
 const NAME_CHUNK = 12;
 const LATIN_CAP = 40;
@@ -54,23 +56,30 @@ function runs(text) {
 }
 
 export function queryTerms(query, splitLatin = false) {
-  const name = [];
-  const body = [];
-  let parts = [query];
-  if (splitLatin) parts = query.split(/\s+/);
+  const terms = { name: [], code: [], context: [], body: [] };
+  const parts = splitLatin ? query.split(/\s+/) : [query];
   for (const part of parts) {
     for (const [kind, value] of runs(part)) {
       if (kind === "cjk") {
-        for (let i = 0; i < value.length; i += NAME_CHUNK) name.push("n" + encode(value.slice(i, i + NAME_CHUNK)));
+        for (let i = 0; i < value.length; i += NAME_CHUNK) {
+          const chunk = encode(value.slice(i, i + NAME_CHUNK));
+          terms.name.push("n" + chunk);
+          terms.context.push("k" + chunk);
+        }
         const n = Math.max(1, value.length - 1);
-        for (let i = 0; i < n; i++) body.push("b" + encode(value.slice(i, i + 2)));
+        for (let i = 0; i < n; i++) terms.body.push("b" + encode(value.slice(i, i + 2)));
       } else {
-        name.push("l" + value.slice(0, LATIN_CAP));
-        body.push("m" + value.slice(0, LATIN_CAP));
+        const spelled = value.slice(0, LATIN_CAP);
+        terms.name.push("l" + spelled);
+        terms.code.push("c" + spelled);
+        terms.context.push("p" + spelled);
+        terms.body.push("m" + spelled);
       }
     }
   }
-  return { name, body, cjk: runs(query).some(([k]) => k === "cjk") };
+  terms.cjk = runs(query).some(([k]) => k === "cjk");
+  terms.digits = /[0-9]/.test(normalise(query));
+  return terms;
 }
 
 // ---- matching a result's name, for ranking and highlighting ----------------------------------
@@ -80,7 +89,7 @@ function nameUnits(title, py) {
   const syllables = (py || "").split(" ");
   return Array.from(title).map((ch, i) => {
     const folded = normalise(ch);
-    const syl = syllables[i] && syllables[i] !== "-" ? syllables[i] : "";
+    const syl = syllables[i] && syllables[i] !== "-" ? syllables[i].replace(/^0/, "") : "";  // see search.name_pinyin
     const alnum = /^[a-z0-9]$/.test(folded) ? folded : "";
     return { folded, full: syl || alnum, initial: syl ? syl[0] : alnum, boundary: Boolean(syl || alnum) };
   });
@@ -133,15 +142,16 @@ export function matchName(title, py, query) {
 
 const squash = (text) => runs(text).map(([k, v]) => (k === "cjk" ? v.join("") : v)).join("");
 
-function tierOf(data, query) {
+// Why a result matched, in the order results are grouped: the exact name or code first.
+export const REASONS = ["name", "code", "context", "body"];
+const REASON_LABELS = { exact: "名称或编码完全一致", name: "名称", code: "编码", context: "所属部门、单位或地区", body: "目标与指标" };
+
+function tierOf(data, query, reason) {
   const meta = data.meta || {};
   const q = squash(query);
   const names = [meta.title || "", meta.code || "", ...(meta.also ? meta.also.split("、") : [])];
-  if (q && names.some((n) => n && squash(n) === q)) return 0;
-  if (matchName(meta.title || "", meta.py, query)) return 1;
-  if (meta.code && matchName(meta.code, "", query)) return 2;
-  if (meta.also && meta.also.split("、").some((n) => matchName(n, "", query))) return 2;
-  return 3;
+  if (q && (reason === "name" || reason === "code") && names.some((n) => n && squash(n) === q)) return 0;
+  return 1 + REASONS.indexOf(reason);
 }
 
 // ---- running a search ------------------------------------------------------------------------
@@ -170,38 +180,67 @@ function activeFilters(filters) {
   return out;
 }
 
-// Name matches, then matches anywhere else. `early` gets the name matches as soon as they are
-// known when they fill a page: that page is then final, and the body search can follow.
+// One Pagefind search per reason; a result belongs to the first that finds it. A query of digits
+// that is part of a code finds codes only; a query without Chinese finds no text (digits and
+// letters in goals are amounts and dates, not what a reader looks up). `early` gets the name
+// matches as soon as they are known when they fill a page: that page is then final.
+function plannedSearches(terms) {
+  const out = [["name", terms.name]];
+  if (!terms.cjk) out.push(["code", terms.code]);
+  out.push(["context", terms.context]);
+  if (terms.cjk) out.push(["body", terms.body]);
+  return out;
+}
+
+// Pagefind answers a term that matches no word with the words of its longest prefix that is one
+// (99999999 found "9", 治鳄 found 治). It does so only when no record holds the term, so one
+// result that lacks a term shows the whole search is such a guess.
+async function found(pf, terms, options) {
+  if (!terms.length) return [];
+  const results = (await pf.search(terms.join(" "), options)).results;
+  if (!results.length) return results;
+  const words = (await results[0].data()).content.split(/[\s\u200b]+/);
+  return terms.every((t) => words.some((w) => w.startsWith(t))) ? results : [];
+}
+
 async function rawSearch(query, filters, early = null) {
   const pf = await loadPagefind();
   const options = { filters: activeFilters(filters) };
   if (!query.trim()) {
     if (!Object.keys(options.filters).length) return [];
-    return (await pf.search(null, options)).results.map((r) => ({ r, body: false }));
+    return (await pf.search(null, options)).results.map((r) => ({ r, reason: "name" }));
   }
   for (const split of [false, true]) {
     const terms = queryTerms(query, split);
-    const byName = terms.name.length ? (await pf.search(terms.name.join(" "), options)).results : [];
-    const seen = new Set(byName.map((r) => r.id));
-    if (early && byName.length >= PAGE) await early(byName.map((r) => ({ r, body: false })));
-    const byBody = terms.body.length ? (await pf.search(terms.body.join(" "), options)).results : [];
-    const merged = byName.map((r) => ({ r, body: false }));
-    for (const r of byBody) if (!seen.has(r.id)) merged.push({ r, body: true });
+    const hits = {};
+    for (const [reason, list] of plannedSearches(terms)) {
+      hits[reason] = await found(pf, list, options);
+      if (reason === "name" && early && hits.name.length >= PAGE) await early(hits.name.map((r) => ({ r, reason })));
+    }
+    const reasons = terms.digits && !terms.cjk && hits.code.length ? ["code"] : Object.keys(hits);
+    const seen = new Set();
+    const merged = [];
+    for (const reason of reasons) {
+      for (const r of hits[reason]) if (!seen.has(r.id)) { seen.add(r.id); merged.push({ r, reason }); }
+    }
     if (merged.length || split || !/\s/.test(query.trim())) return merged;
   }
   return [];
 }
 
-// Loads the data of results [from, to) and orders them: exact name or code (tier 0), the query in
-// the name (1), in the code or a department's other names (2), elsewhere (3); each tier in
-// Pagefind's order.
+// Loads the data of results [from, to) and orders them: exact name or code (tier 0), then by
+// reason — name (1), code (2), department/unit/region (3), goals and indicators (4) — each tier
+// in Pagefind's order.
 async function rank(items, query, from, to) {
   const slice = items.slice(from, to);
   const data = await Promise.all(slice.map((item) => item.r.data()));
-  const ranked = slice.map((item, i) => ({ data: data[i], tier: query.trim() ? tierOf(data[i], query) : 1, order: i }));
+  const ranked = slice.map((item, i) => ({ data: data[i], reason: item.reason,
+    tier: query.trim() ? tierOf(data[i], query, item.reason) : 1, order: i }));
   ranked.sort((a, b) => a.tier - b.tier || a.order - b.order);
   return ranked;
 }
+
+const whyLabel = (entry) => REASON_LABELS[entry.tier === 0 ? "exact" : entry.reason];
 
 // For tests and for anyone scripting the page: ordered results with their meta.
 export async function search(query, filters = {}, limit = PAGE) {
@@ -209,7 +248,7 @@ export async function search(query, filters = {}, limit = PAGE) {
   const ranked = await rank(items, query, 0, Math.min(limit, items.length));
   return {
     total: items.length,
-    results: ranked.map((x) => ({ url: x.data.url, tier: x.tier, meta: x.data.meta })),
+    results: ranked.map((x) => ({ url: x.data.url, tier: x.tier, why: whyLabel(x), meta: x.data.meta })),
     rest: items.slice(ranked.length).map((item) => item.r.id),
   };
 }
@@ -252,8 +291,14 @@ function resultItem(entry, query) {
   const facts = document.createElement("p");
   facts.className = "search-facts";
   const fullName = (meta.also || "").split("、")[0];
-  const parts = [meta.kind, meta.kind === "项目" ? meta.dept : fullName, meta.year ? meta.year + "年" : "", meta.amount];
+  const parts = [meta.kind, meta.kind === "项目" ? meta.dept : fullName, meta.year ? meta.year + "年" : ""];
   facts.textContent = parts.filter(Boolean).join(" · ");
+  if (meta.amount) {
+    const amount = document.createElement("span");
+    amount.className = "amount-text";  // never broken between number and unit
+    amount.textContent = meta.amount;
+    facts.append(" · ", amount);
+  }
   li.appendChild(facts);
   if (meta.code && meta.code !== meta.title) {
     const code = document.createElement("p");
@@ -262,10 +307,10 @@ function resultItem(entry, query) {
     code.appendChild(highlighted(meta.code, "", query));
     li.appendChild(code);
   }
-  if (entry.tier === 3 && query.trim()) {
+  if (query.trim()) {
     const why = document.createElement("p");
     why.className = "search-why";
-    why.textContent = "在绩效目标、指标或说明中找到";
+    why.textContent = "匹配：" + whyLabel(entry);
     li.appendChild(why);
   }
   return li;

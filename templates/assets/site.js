@@ -17,3 +17,35 @@
     });
   });
 })();
+
+// 复制链接 / 复制引用: the citation is selectable text without JavaScript; with it, one click
+// copies. Clipboard access needs a secure context, so a plain-http preview selects the text instead.
+(function () {
+  function selectText(element) {
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+  function copy(button) {
+    var status = button.parentNode.querySelector(".copy-status");
+    var source = button.dataset.copyFrom ? document.getElementById(button.dataset.copyFrom) : null;
+    var text = source ? source.textContent.trim() : button.dataset.copy;
+    var done = function () { status.textContent = "已复制：" + text; };
+    var fallback = function () {
+      if (source) selectText(source);
+      status.textContent = source ? "已选中引用文字，请按 Ctrl+C 复制。" : "请复制此链接：" + text;
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
+    else fallback();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var actions = document.querySelectorAll(".cite-actions");
+    for (var i = 0; i < actions.length; i++) actions[i].hidden = false;
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest(".copy-button") : null;
+      if (button) copy(button);
+    });
+  });
+})();
