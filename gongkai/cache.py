@@ -27,7 +27,7 @@ import pickle
 import sys
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import jinja2
 
@@ -114,7 +114,7 @@ class Fingerprinter:
         shared = kind.__name__ in _SHARED
         if shared and id(value) in self.memo:
             return self.memo[id(value)]
-        walked = _walked_fields(kind)
+        walked = _walked_fields(kind)  # type: ignore[arg-type]  # a class is hashable; typeshed says type[Any] may not be
         if walked:
             parts = [kind.__qualname__.encode()] + [name.encode() + b"=" + self.digest(getattr(value, name)) for name in walked]
             result = _hash(b"D(" + b",".join(parts) + b")")
@@ -139,7 +139,7 @@ class BuildCache:
     audited: dict[str, bytes] = field(default_factory=dict)  # path -> hash of the audited bytes
     needle_forms: frozenset[str] = frozenset()
     fingerprints: dict[str, bytes] = field(default_factory=dict)  # this build's, saved on success
-    in_use: list[object] = field(default_factory=list)  # this build's documents, set by the load stage
+    in_use: Sequence[object] = field(default_factory=list)  # this build's documents, set by the load stage
     rendered: int = 0  # pages rendered (not reused) by the last render(), for reports and tests
     reused: int = 0
     audited_next: tuple[dict[str, bytes], frozenset[str]] | None = None

@@ -27,7 +27,7 @@ def pinyin_words(text: str) -> list[str]:
     # Empty pieces dropped: pypinyin expects at most one item per character from `errors`, and a
     # rare character without a reading (𭪰) split to ['', ''] made it raise IndexError.
     words = lazy_pinyin(unicodedata.normalize("NFKC", text), style=Style.NORMAL,
-                        errors=lambda s: [w for w in re.split(r"[^0-9A-Za-z]+", s) if w])
+                        errors=lambda s: [w for w in re.split(r"[^0-9A-Za-z]+", s) if w])  # type: ignore[arg-type, return-value]  # pypinyin takes a list too
     return [w.lower() for w in words if w and re.fullmatch(r"[0-9A-Za-z]+", w)]
 
 

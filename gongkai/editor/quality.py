@@ -134,8 +134,8 @@ def review_department(dept: Department, warnings: dict[tuple[str, int], list[Pro
                                                       f"对应项目为 {in_unit_text(project.money.total.yuan, dept.unit)}", dept.file))
     amounts = [t.amount.yuan for t in dept.tasks if t.amount is not None]
     projects_total = sum((p.money.total.yuan for p in dept.projects), Decimal(0))
-    if amounts and len(amounts) == len(dept.tasks) and sum(amounts) != projects_total:
-        review.findings.append(Finding("amounts", f"年度主要任务金额合计 {in_unit_text(sum(amounts), dept.unit)}，"
+    if amounts and len(amounts) == len(dept.tasks) and sum(amounts, Decimal(0)) != projects_total:
+        review.findings.append(Finding("amounts", f"年度主要任务金额合计 {in_unit_text(sum(amounts, Decimal(0)), dept.unit)}，"
                                                   f"各项目合计 {in_unit_text(projects_total, dept.unit)}", dept.file))
     secret_units = {u.name for u in dept.units if u.secret}
     review.projects = [review_project(p, warnings, p.unit in secret_units or bool(p.code and p.code in secret_codes))
@@ -172,7 +172,7 @@ def _findings_html(findings: list[Finding], secret: bool = False) -> str:
     if not findings:
         return '<p class="ok">未发现问题。</p>'
     if secret:
-        counts = {}
+        counts: dict[str, int] = {}
         for f in findings:
             counts[f.kind] = counts.get(f.kind, 0) + 1
         items = "".join(f"<li>{_e(KINDS[k])}：{n} 处</li>" for k, n in counts.items())

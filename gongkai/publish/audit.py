@@ -119,7 +119,7 @@ MAX_PINYIN_CHARS = 30  # names and short texts; a longer text's pinyin only leak
 def _pinyin(text: str) -> tuple[list[str], list[str]]:
     """slugs.pinyin_words(text), and the same for its Chinese characters only, in one conversion."""
     tokens = lazy_pinyin(unicodedata.normalize("NFKC", text), style=Style.NORMAL,
-                         errors=lambda s: ["\u0000" + t for t in re.split(r"[^0-9A-Za-z]+", s) if t])
+                         errors=lambda s: ["\u0000" + t for t in re.split(r"[^0-9A-Za-z]+", s) if t])  # type: ignore[arg-type, return-value]  # a list is accepted
     words = [t.lstrip("\u0000").lower() for t in tokens]
     words = [w for w in words if w and re.fullmatch(r"[0-9A-Za-z]+", w)]
     chinese = [t.lower() for t in tokens if not t.startswith("\u0000") and re.fullmatch(r"[a-z]+", t.lower())]

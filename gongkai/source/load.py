@@ -448,7 +448,7 @@ def _read_outcome(path: Path, root: Path, inside: Path, known: Container[tuple[s
     try:
         display, raw = _checked_bytes(path, root, inside)
         key = None if known is None else _memo_key(path, raw)
-        if key is not None and key in known:
+        if key is not None and known is not None and key in known:
             return key, None
         return key, parse_text(decode(raw, display), path, display)
     except ContentError as exc:

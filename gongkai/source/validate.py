@@ -236,9 +236,9 @@ class Reader:
             return self.texts(value, path)
         if kind == S.PLAN:
             return self.plan(value, path)
-        if kind == S.RECORD:
+        if kind == S.RECORD and spec.record is not None:  # the schema gives every record field its record
             return self.record(spec.record, value, path)
-        if kind == S.RECORDS:
+        if kind == S.RECORDS and spec.record is not None:
             return self.records(spec.record, value, path)
         raise AssertionError(kind)
 
