@@ -183,12 +183,20 @@ SITE_MARKS = ("slugs.json", "index.html")  # an existing folder holding one of t
 def output_target(out: Path) -> Path:
     """Where the site goes: a symlinked output folder is built into its target (the link itself
     is never swapped), a relative one is made absolute."""
-    return out.resolve() if out.is_symlink() else Path(os.path.abspath(out))
+    if not out.is_symlink():
+        return Path(os.path.abspath(out))
+    try:
+        return out.resolve(strict=False)
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
+        raise UnsafeOutput(f"输出文件夹 {out} 是循环的符号链接，无法确定写到哪里；请用 --out 指定一个真实的文件夹。") from None
 
 
 def _comparable(path: Path) -> Path:
     """A path resolved and, where the file system ignores case (Windows), case-folded."""
-    return Path(os.path.normcase(path.resolve()))
+    try:
+        return Path(os.path.normcase(path.resolve()))
+    except (RuntimeError, OSError):  # a symlink loop: compared as written
+        return Path(os.path.normcase(os.path.abspath(path)))
 
 
 def check_output_file(target: Path, suffixes: tuple[str, ...], keep: Iterable[tuple[str, Path | None]]) -> None:

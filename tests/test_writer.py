@@ -151,3 +151,11 @@ def test_a_report_or_sheet_that_would_overwrite_input_is_refused(project: Path, 
     assert result.returncode == 2 and "输出文件" in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert "检查通过" not in result.stdout  # refused before anything ran
     assert everything(project) == before
+
+
+def test_a_symlink_loop_as_out_is_refused(project: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = gongkai(project, "build", "--out", str(tmp_path / "a"))
+    assert result.returncode == 2 and "循环的符号链接" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "a").is_symlink() and sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
