@@ -17,7 +17,7 @@ from gongkai.source.config import Config, load_config
 from gongkai.errors import ContentError, Problem
 from gongkai.publish.exports import export_to
 from gongkai.publish.feeds import feed_files
-from gongkai.source.load import load_tree
+from gongkai.source.load import load_tree, unreadable_entries
 from gongkai.source.model import Site
 from gongkai.publish.pages import build_pages
 from gongkai.public import PublicSite
@@ -92,6 +92,8 @@ def produce(paths: Paths, cache: BuildCache | None = None, staging: Path | None 
     as it is produced (a large site is never held in memory whole). With a cache, only what
     changed is redone."""
     result = check(paths, cache)
+    if paths.templates.is_dir() and (special := unreadable_entries(paths.templates)):
+        raise ContentError(special)  # a FIFO among the templates would block rendering for ever
     config, public = result.config, result.public
     assert config is not None and public is not None
     output = Output(staging)

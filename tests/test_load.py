@@ -236,3 +236,15 @@ def test_a_file_name_that_is_not_utf8_is_an_error_naming_the_file(content_and_si
     (bad_folder / "部门.yml").write_text("部门名称: x\n", encoding="utf-8")
     shown = gbk.decode("utf-8", "backslashreplace")
     _cli_refuses(content, out, "E041", shown, "测试项目.yml", "GBK")
+
+
+def test_a_fifo_among_the_templates_is_an_error_not_a_hang(content_and_site: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    import shutil
+    from conftest import ROOT, run_cli
+    content, out, _ = content_and_site
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "project.html").unlink()
+    os.mkfifo(templates / "project.html")
+    result = run_cli("build", "--content", str(content), "--templates", str(templates), "--out", str(out), timeout=60)
+    assert result.returncode == 1 and "E040" in result.stderr and "project.html" in result.stderr and "Traceback" not in result.stderr
