@@ -299,7 +299,11 @@ def two_rename_swap(staging: Path, out: Path) -> None:
     old = old_site(out)
     marker = swap_marker(out)
     marker.write_text(old.name, encoding="utf-8")
-    _rename(out, old)
+    try:
+        _rename(out, old)
+    except BaseException:
+        marker.unlink(missing_ok=True)
+        raise
     try:
         _rename(staging, out)
     except BaseException:

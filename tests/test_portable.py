@@ -250,3 +250,31 @@ def test_windows_line_endings_and_bom_build_the_same_site(tmp_path: Path, exampl
                             env=dict(PORTABLE, GONGKAI_PORTABLE="0"))
     assert result.returncode == 0, result.stderr
     assert manifest(out) == manifest(example_site)
+
+
+# As on Windows when a file of the new or the old site is open in another program: a rename fails.
+REFUSE_RENAME = textwrap.dedent("""
+    import os, runpy, sys
+    out, nth = sys.argv[1], int(sys.argv[2])
+    real, seen = os.rename, []
+    def rename(a, b, *args, **kwargs):
+        if out in (os.fspath(a), os.fspath(b)):
+            seen.append(a)
+            if len(seen) == nth:
+                raise PermissionError(13, "Access is denied", os.fspath(a))
+        real(a, b, *args, **kwargs)
+    os.rename = rename
+    sys.argv = [sys.argv[3], *sys.argv[4:]]
+    runpy.run_path(sys.argv[0], run_name="__main__")
+""")
+
+
+@pytest.mark.parametrize("nth", [1, 2], ids=["old-site-in-use", "new-site-refused"])
+def test_a_rename_refused_by_the_system_leaves_the_previous_site(tmp_path: Path, trees: dict[str, object], nth: int) -> None:
+    out = previous_site(tmp_path, trees)
+    args = build_args(trees["new"], out)  # type: ignore[arg-type]
+    result = subprocess.run([sys.executable, "-c", REFUSE_RENAME, str(out), str(nth), *args[1:]], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600, env=PORTABLE)
+    assert result.returncode == 1 and "正被其他程序打开" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert manifest(out) == trees["old_manifest"]
+    assert leftovers(out) == []
