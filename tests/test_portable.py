@@ -278,3 +278,12 @@ def test_a_rename_refused_by_the_system_leaves_the_previous_site(tmp_path: Path,
     assert result.returncode == 1 and "正被其他程序打开" in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert manifest(out) == trees["old_manifest"]
     assert leftovers(out) == []
+
+
+def test_paths_windows_cannot_open_are_refused_before_they_are_written(tmp_path: Path) -> None:
+    content = generate(tmp_path / "content", 3, "五")
+    out = tmp_path / ("很长的文件夹名" * 10) / ("很长的文件夹名" * 10) / ("x" * 60) / "site"  # 200 characters and more
+    result = portable_build(content, out)
+    assert result.returncode == 2 and "输出路径过长" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert not out.exists() and leftovers(out) == []
+    assert linux_build(content, out).returncode == 0  # Linux has no such limit
