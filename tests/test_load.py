@@ -248,3 +248,9 @@ def test_a_fifo_among_the_templates_is_an_error_not_a_hang(content_and_site: tup
     os.mkfifo(templates / "project.html")
     result = run_cli("build", "--content", str(content), "--templates", str(templates), "--out", str(out), timeout=60)
     assert result.returncode == 1 and "E040" in result.stderr and "project.html" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_utf16_file_from_notepad_is_named_as_such() -> None:
+    with pytest.raises(ContentError) as caught:
+        decode("项目名称: 测试\r\n".encode("utf-16"), "a.yml")
+    assert "UTF-16" in str(caught.value) and "UTF-8" in str(caught.value)
