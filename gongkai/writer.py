@@ -217,7 +217,11 @@ def check_output(out: Path, keep: Iterable[tuple[str, Path | None]]) -> None:
     one that is, contains or lies inside one of `keep` (name, path), the current folder, the home
     folder or the root; an existing file; a folder with files that is not a built site."""
     target = _comparable(out)
-    fixed = [("当前文件夹", Path.cwd(), False), ("主目录（home）", Path.home(), False), ("根目录 /", Path(target.anchor), False)]
+    fixed = [("当前文件夹", Path.cwd(), False), ("根目录 /", Path(target.anchor), False)]
+    try:
+        fixed.append(("主目录（home）", Path.home(), False))
+    except (RuntimeError, KeyError):  # no HOME (a service account): nothing to protect there
+        pass
     for name, path, inside_too in [(n, p, True) for n, p in keep if p is not None] + fixed:
         place = _comparable(path)
         if target == place or place.is_relative_to(target) or (inside_too and target.is_relative_to(place)):
