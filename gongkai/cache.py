@@ -27,14 +27,13 @@ import pickle
 import sys
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import jinja2
 
 from gongkai.publish.audit import Hit, Needle, scan
 from gongkai.source.load import ParsedMemo
 from gongkai.publish.pages import Page, SiteInfo
-from gongkai.public import PublicSite
 from gongkai.publish.render import render_to
 from gongkai.writer import Output, OutputError, subset
 from gongkai.source.validate import ProjectMemo

@@ -49,4 +49,4 @@ def project_slug(project: "object") -> str:
         return slugify(code) or "project"
     if getattr(project, "secret", False):
         return ""  # redact assigns the public label's slug; a secret name never becomes a URL
-    return slugify(getattr(project, "name"))
+    return slugify(project.name)

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, example_paths
+from conftest import example_paths
 from gongkai.publish import exports as ex
 from gongkai import xlsx
 from gongkai.formatting import spreadsheet_text

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from gongkai.source.config import Disclosure
 from gongkai.errors import ContentError
 from gongkai.pipeline import build
-from test_redact_kit import dump, leaks, paths, write_tree
+from test_redact_kit import leaks, paths, write_tree
 
 EXAMPLES = int(os.environ.get("GONGKAI_PROPERTY_EXAMPLES", "25"))
 # Shrinking a failing site takes minutes; CI reports the example as found, GONGKAI_PROPERTY_SHRINK=1 shrinks it.

@@ -192,8 +192,8 @@ def render_report(reviews: list[DepartmentReview]) -> str:
         f"<td class=\"num\">{len(d.projects)}</td><td class=\"num\">{quantified_share(d.measurable, d.indicators)}</td>"
         f"<td class=\"num\">{len(d.findings) + sum(len(p.findings) for p in d.projects)}</td></tr>"
         for i, d in enumerate(reviews))
-    body = [f"<h1>绩效目标质量审查报告</h1><p>按完整、可衡量、相关的要求审查各部门、各项目的绩效目标与指标。"
-            f"本报告只供内部审核使用，不要发布到网站。涉密项目只列问题数量。</p>",
+    body = ["<h1>绩效目标质量审查报告</h1><p>按完整、可衡量、相关的要求审查各部门、各项目的绩效目标与指标。"
+            "本报告只供内部审核使用，不要发布到网站。涉密项目只列问题数量。</p>",
             "<table><caption>概览</caption><thead><tr><th scope=\"col\">部门</th><th scope=\"col\">年度</th><th scope=\"col\">项目数</th>"
             f"<th scope=\"col\">可量化指标占比</th><th scope=\"col\">问题数</th></tr></thead><tbody>{summary}</tbody></table>"]
     for i, dept in enumerate(reviews):
@@ -210,8 +210,8 @@ def render_report(reviews: list[DepartmentReview]) -> str:
 
 def write_report(result: object, target: Path) -> None:
     """Write the report for a checked site (pipeline.check's Result)."""
-    site = getattr(result, "site")
-    warnings = getattr(result, "warnings")
+    site = result.site
+    warnings = result.warnings
     public = getattr(result, "public", None)
     assert site is not None
     secret_codes = frozenset(p.code for d in (public.departments if public else ()) for p in d.projects if p.secret and p.code)

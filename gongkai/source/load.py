@@ -227,7 +227,7 @@ def decode(raw: bytes, display: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))  # Windows Notepad's "Unicode"
         hint = "该文件是 UTF-16 编码（记事本中的“Unicode”）" if utf16 else "该文件可能是 GBK/GB2312 编码" if _looks_gbk(raw) else None
-        raise ContentError([Problem("E001", display, line, 1, f"第 {exc.start + 1} 个字节不是合法的 UTF-8", None, hint and hint + "；请用 UTF-8 编码另存。")])
+        raise ContentError([Problem("E001", display, line, 1, f"第 {exc.start + 1} 个字节不是合法的 UTF-8", None, hint and hint + "；请用 UTF-8 编码另存。")]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -32,7 +32,7 @@ def detect(rows: list[Row]) -> str:
         return "ezhou"
     if "总计" in labels and "绩效指标" in labels:
         return "guangzhou"
-    if "项目编码" in labels and ("预算数" in labels or any(l.startswith("预算规模") for l in labels)):
+    if "项目编码" in labels and ("预算数" in labels or any(label.startswith("预算规模") for label in labels)):
         return "yutian"
     raise LayoutError("无法识别表格格式：应为玉田式项目绩效目标表（含“项目编码”“预算数”）、广州式部门项目清单（含“总计”“绩效指标”列）"
                       "或鄂州式项目申报表（含“项目类别”“项目预算”“项目绩效总目标”）")
