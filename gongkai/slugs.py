@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
@@ -42,7 +43,7 @@ def department_slug(name: str) -> str:
     return slugify(name)
 
 
-def project_slug(project: "object") -> str:
+def project_slug(project: Any) -> str:  # a raw Project (slugs imports no stage)
     """Code first (stable across renames); pinyin of the name only for public projects."""
     code = getattr(project, "code", None)
     if code:

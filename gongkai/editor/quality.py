@@ -15,7 +15,7 @@ import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from gongkai.errors import Problem
 from gongkai.source.indicators import is_measurable
@@ -208,7 +208,7 @@ def render_report(reviews: list[DepartmentReview]) -> str:
             f"<style>{_STYLE}</style></head><body><main>{''.join(body)}</main></body></html>\n")
 
 
-def write_report(result: object, target: Path) -> None:
+def write_report(result: Any, target: Path) -> None:
     """Write the report for a checked site (pipeline.check's Result)."""
     site = result.site
     warnings = result.warnings
