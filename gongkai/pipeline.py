@@ -170,8 +170,9 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
     from gongkai.disclosure.report import check_location, default_report_dir, write_report
     report_dir = paths.report_dir or default_report_dir(paths.out)
     check_output(paths.out, [("内容文件夹", paths.content), ("配置文件", paths.config), ("模板文件夹", paths.templates),
-                             ("涉密登记册", paths.secret_register), ("脱密报告文件夹", report_dir)])
+                             ("涉密登记册", paths.secret_register)])
     check_location(report_dir, paths.out)  # before anything is built: the report must never be published
+    check_output(paths.out, [("脱密报告文件夹", report_dir)])  # nor may the site replace the report folder
     if cache is True:
         cache = BuildCache.open(paths.out) if os.environ.get("GONGKAI_CACHE", "1") != "0" else None
     with build_lock(paths.out):

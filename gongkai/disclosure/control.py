@@ -142,8 +142,9 @@ def _bounds(hidden: list[str], rows: list[tuple[Total, list[str], Decimal]]) -> 
                 upper = residual - sum((low[j] for j in others), Decimal(0))
                 if high[k] is None or upper < high[k]:  # type: ignore[operator]
                     high[k], changed = upper, True
-                if all(high[j] is not None for j in others):
-                    lower = residual - sum((high[j] for j in others), Decimal(0))  # type: ignore[misc]
+                known = [high[j] for j in others]
+                if all(h is not None for h in known):
+                    lower = residual - sum((h for h in known if h is not None), Decimal(0))
                     if lower > low[k]:
                         low[k], changed = lower, True
         if not changed:

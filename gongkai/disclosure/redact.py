@@ -154,7 +154,7 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
     source = project.file
 
     def keep(name: str) -> str | None:
-        value = getattr(project, name)
+        value: str | None = getattr(project, name)
         if _FIELD_KEYS[name] in secret:
             out.hide(value, f"{source}: {_FIELD_KEYS[name]}", "涉密字段")
             return rules.secret_wording if value else None
@@ -204,7 +204,7 @@ def _task(task: Task, by_code: dict[str, PublicProject], secret_codes: set[str],
     name = task.name
     if task.code in renamed:  # the task names a project whose 项目名称 is secret
         out.hide(task.name, source, "涉密字段的年度任务")
-        name = renamed[task.code]  # type: ignore[index]
+        name = renamed[task.code]
     return PublicTask(name, amount, task.code, task.goal, task.indicator_text, target.path if target else None)
 
 
@@ -240,8 +240,8 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
             out.hide(unit.name, f"{dept.file}: 单位.单位名称", "涉密单位")
             out.hide(unit.code, f"{dept.file}: 单位.单位编码", "涉密单位")
     ordered = sorted(dept.projects, key=lambda p: p.file)
-    secret = {p.file: _secret_rule(p, dept, secret_units, out) for p in ordered}
-    secret = {k: v for k, v in secret.items() if v}
+    rules_found = {p.file: _secret_rule(p, dept, secret_units, out) for p in ordered}
+    secret = {k: v for k, v in rules_found.items() if v}
     withheld = rules.secret_amounts == "withhold" or rules.secret_label == "hidden"
     table = _table(dept, ordered, secret if withheld else {})
     plan = dc.protect(table, rules.subtraction)
@@ -398,7 +398,7 @@ def _initials(text: str) -> str:
 
 def code_warnings(public: PublicSite, withheld: list[Withheld]) -> list[Problem]:
     """W102: a published code that spells the pinyin initials of a withheld name (WWZXJF …)."""
-    secret_names = {}
+    secret_names: dict[str, Withheld] = {}
     for item in withheld:
         if item.source.endswith(("项目名称", "部门名称", "单位名称", "部门简称")):
             initials = _initials(item.text)
@@ -407,10 +407,10 @@ def code_warnings(public: PublicSite, withheld: list[Withheld]) -> list[Problem]
     problems = []
     for project in public.projects:
         letters = "".join(ch for ch in (project.code or "").lower() if ch.isalnum())
-        item = secret_names.get(letters)
-        if item:
-            problems.append(Problem("W102", item.source.split(": ")[0], 0, 0,
-                                    f"公开的项目编码“{project.code}”恰好是涉密名称（{item.source.split(': ')[-1]}）的拼音首字母", project.code))
+        spelled = secret_names.get(letters)
+        if spelled:
+            problems.append(Problem("W102", spelled.source.split(": ")[0], 0, 0,
+                                    f"公开的项目编码“{project.code}”恰好是涉密名称（{spelled.source.split(': ')[-1]}）的拼音首字母", project.code))
     return problems
 
 
