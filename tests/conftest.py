@@ -34,9 +34,9 @@ def example_paths(out: Path, content: Path | None = None, config: Path | None = 
                  templates=ROOT / "templates", out=out)
 
 
-def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python build.py ARGS` as a user would, capturing its output."""
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", **(extra_env or {}))
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env=env)
 
