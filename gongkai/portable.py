@@ -133,7 +133,12 @@ def acquire_lock(lock: Path) -> int:
 
 
 def release_lock(lock: Path, fd: int) -> None:
-    lock.unlink(missing_ok=True)  # removed while still held: no one can lock a stale file
+    try:
+        lock.unlink(missing_ok=True)  # removed while still held: no one can lock a stale file
+    except PermissionError:  # Windows cannot remove an open file; a pid lock is safe to remove after closing
+        os.close(fd)
+        lock.unlink(missing_ok=True)
+        return
     os.close(fd)
 
 
