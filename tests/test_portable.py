@@ -22,7 +22,7 @@ from conftest import ROOT
 from test_kill import generate, kill, manifest, staging_folders, wait_until
 
 PORTABLE = dict(os.environ, PYTHONIOENCODING="utf-8", GONGKAI_PORTABLE="1", GONGKAI_CACHE="0")
-PROJECTS = 150  # enough to be seen writing before the swap
+PROJECTS = 60  # enough to be seen writing before the swap
 LARGE = 420  # above parallel.PARALLEL_MIN_ITEMS: the Linux path forks workers, the portable one does not
 
 
