@@ -72,7 +72,8 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     with result.stage("config"):
         result.config = load_config(paths.config)
     if not paths.content.is_dir():
-        raise ContentError([Problem("E031", str(paths.content), 0, 0, "内容文件夹不存在")])
+        raise ContentError([Problem("E031", str(paths.content), 0, 0, f"内容文件夹不存在（当前文件夹是 {Path.cwd()}）", None,
+                                    "请在网站的项目文件夹（其中有 content/ 和 site_config.yml）中运行，或用 --content 指定内容文件夹。")])
     with result.stage("load"):
         docs = load_tree(paths.content, cache.parsed if cache else None)
         if cache:
