@@ -9,7 +9,7 @@ from pathlib import Path
 from gongkai.editor.commands import EDITOR_COMMANDS, add_editor_commands, run_editor_command, write_check_report
 from gongkai.errors import ContentError
 from gongkai.launch import command as ran_as
-from gongkai.pipeline import AuditFailed, Paths, build, check
+from gongkai.pipeline import AuditFailed, Paths, Result, build, check
 from gongkai.disclosure.report import ReportLocationError
 from gongkai.portable import SwapFailed
 from gongkai.writer import BuildLocked, OutputError, UnsafeOutput, check_output_file
@@ -60,6 +60,14 @@ def _inputs(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
             ("涉密登记册", getattr(args, "secret_register", None))]
 
 
+def warning_summary(result: Result) -> str:
+    """"27 条警告", or how many of them the files acknowledge under 已知警告."""
+    text = f"{len(result.warnings)} 条警告"
+    if result.acknowledged:
+        text += f"（另有 {len(result.acknowledged)} 条已知警告，已在文件的“已知警告”中确认，不再逐条列出）"
+    return text
+
+
 def _report_warnings(warnings: list) -> None:
     for warning in warnings:
         print(warning.format(), file=sys.stderr)
@@ -75,8 +83,8 @@ def run(argv: list[str] | None = None) -> int:
     try:
         if command == "build":
             result = build(_paths(args))
-            if result.warnings:
-                print(f"{len(result.warnings)} 条警告（不影响发布），运行 {ran_as()} check 查看。", file=sys.stderr)
+            if result.warnings:  # acknowledged ones alone are not news: check counts them
+                print(f"{warning_summary(result)}，不影响发布；运行 {ran_as()} check 查看。", file=sys.stderr)
             pages = sum(1 for p in result.files if p.endswith(".html"))
             print(f"构建完成：{pages} 个页面，{len(result.files)} 个文件，写入 {args.out}。泄密审计：0 处。")
             return 0
@@ -87,7 +95,7 @@ def run(argv: list[str] | None = None) -> int:
             _report_warnings(result.warnings)
             assert result.site is not None
             projects = sum(len(d.projects) for d in result.site.departments)
-            print(f"检查通过：{len(result.site.departments)} 个部门，{projects} 个项目，{len(result.warnings)} 条警告。")
+            print(f"检查通过：{len(result.site.departments)} 个部门，{projects} 个项目，{warning_summary(result)}。")
             if args.report:
                 write_check_report(result, args.report)
             return 0

@@ -91,6 +91,22 @@ class ContentError(Exception):
         return "\n".join(p.format() for p in self.problems)
 
 
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """By file, then line and column, as an editor works through them."""
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column))  # stable: one place keeps its order
+
+
+def os_error_text(exc: OSError) -> str:
+    """Why the system refused, in Chinese (its own text, exc.strerror, is English)."""
+    import errno
+    known = {errno.ENOENT: "文件或文件夹不存在", errno.EACCES: "没有权限（请检查文件的读写权限）", errno.EPERM: "操作不被允许",
+             errno.EISDIR: "这是一个文件夹，不是文件", errno.ENOTDIR: "路径中有一部分不是文件夹", errno.ENOSPC: "磁盘空间已满",
+             errno.EROFS: "磁盘只读", errno.EBUSY: "文件正被其他程序使用", errno.EMFILE: "同时打开的文件太多",
+             errno.EADDRINUSE: "端口已被其他程序占用（可能另一个预览还在运行）",
+             errno.EADDRNOTAVAIL: "本机没有这个地址", errno.ENAMETOOLONG: "文件名太长"}
+    return known.get(exc.errno or 0, f"系统错误（代码 {exc.errno}）" if exc.errno else "系统错误")
+
+
 def short_value(value: object, limit: int = 60) -> str:
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -14,10 +14,10 @@ from typing import Iterator, Mapping
 from gongkai.publish.audit import Hit, Needle, audit_needles, scan
 from gongkai.cache import BuildCache, build_key
 from gongkai.source.config import Config, load_config
-from gongkai.errors import ContentError, Problem
+from gongkai.errors import ContentError, Problem, sort_problems
 from gongkai.publish.exports import export_to
 from gongkai.publish.feeds import feed_files
-from gongkai.source.load import load_tree, unreadable_entries
+from gongkai.source.load import load_documents, unreadable_entries
 from gongkai.source.model import Site
 from gongkai.publish.pages import build_pages
 from gongkai.public import PublicSite
@@ -27,7 +27,7 @@ from gongkai.publish.redirects import plan, read_manifest, redirect_files
 from gongkai.parallel import Background
 from gongkai.parallel import worker_count
 from gongkai.publish.render import environment, render_to
-from gongkai.source.validate import build_site
+from gongkai.source.validate import acknowledge, build_site
 from gongkai.writer import (Output, StagedFiles, build_lock, check_output, clean_stale, output_target, staging_dir, subset,
                             swap_into_place)
 
@@ -57,6 +57,7 @@ class Result:
     files: Mapping[str, bytes] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    acknowledged: list[Problem] = field(default_factory=list)  # warnings the files list under 已知警告
     timings: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -69,22 +70,32 @@ class Result:
 def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     """Validate only: config, load, validate, redact (which can also refuse input)."""
     result = Result()
+    config_problems: list[Problem] = []  # reported with the content's, not instead of them
     with result.stage("config"):
-        result.config = load_config(paths.config)
+        try:
+            result.config = load_config(paths.config)
+        except ContentError as exc:
+            config_problems = exc.problems
     if not paths.content.is_dir():
-        raise ContentError([Problem("E031", str(paths.content), 0, 0, f"内容文件夹不存在（当前文件夹是 {Path.cwd()}）", None,
-                                    "请在网站的项目文件夹（其中有 content/ 和 site_config.yml）中运行，或用 --content 指定内容文件夹。")])
+        raise ContentError(config_problems + [Problem("E031", str(paths.content), 0, 0, f"内容文件夹不存在（当前文件夹是 {Path.cwd()}）", None,
+                                                      "请在网站的项目文件夹（其中有 content/ 和 site_config.yml）中运行，或用 --content 指定内容文件夹。")])
     with result.stage("load"):
-        docs = load_tree(paths.content, cache.parsed if cache else None)
+        docs, unreadable = load_documents(paths.content, cache.parsed if cache else None)
         if cache:
             cache.in_use = docs
     with result.stage("validate"):
-        result.site, result.warnings = build_site(docs, paths.content, cache.validated if cache else None)
+        try:
+            result.site, result.warnings = build_site(docs, paths.content, cache.validated if cache else None, unreadable)
+        except ContentError as exc:
+            raise ContentError(sort_problems(config_problems + acknowledge(exc.problems, docs)[0])) from None
+    if config_problems:
+        raise ContentError(sort_problems(config_problems + acknowledge(result.warnings, docs)[0]))
+    assert result.config is not None  # loaded above, or its problems raised
     with result.stage("redact"):
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
         result.redaction = redact_site(result.site, result.config.disclosure, register)
         result.public = result.redaction.public
-        result.warnings = result.warnings + list(result.redaction.warnings)
+        result.warnings, result.acknowledged = acknowledge(sort_problems(result.warnings + list(result.redaction.warnings)), docs)
     return result
 
 

@@ -21,6 +21,11 @@ def secret_slug(number: int) -> str:
 
 def unnamed_slug(number: int) -> str:
     return f"mingcheng-shemi-{number}"
+SHORT_SLUG = 40  # a link name the importer chooses: short enough to read in an address bar
+# A department's full name spells out what every department of a kind shares: 中国共产党玉田县委员会
+# 政法委员会 reads as 玉田县委政法委, as the department itself writes it.
+_PARTY = re.compile(r"^(中国共产党|中共)")
+_COMMITTEE = re.compile(r"委员会")
 
 
 def pinyin_words(text: str) -> list[str]:
@@ -32,15 +37,19 @@ def pinyin_words(text: str) -> list[str]:
     return [w.lower() for w in words if w and re.fullmatch(r"[0-9A-Za-z]+", w)]
 
 
-def slugify(text: str) -> str:
-    slug = "-".join(pinyin_words(text))
-    if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
-    return slug
+def slugify(text: str, limit: int = MAX_SLUG) -> str:
+    """Pinyin syllables joined by hyphens; a long one loses whole syllables, never part of one."""
+    words = pinyin_words(text)
+    slug = "-".join(words)
+    while len(slug) > limit and len(words) > 1:
+        words.pop()
+        slug = "-".join(words)
+    return slug[:limit]
 
 
 def department_slug(name: str) -> str:
-    return slugify(name)
+    """玉田县委政法委 for 中国共产党玉田县委员会政法委员会: short, whole syllables."""
+    return slugify(_COMMITTEE.sub("委", _PARTY.sub("", name.strip())), SHORT_SLUG)
 
 
 def project_slug(project: Any) -> str:  # a raw Project (slugs imports no stage)

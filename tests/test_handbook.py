@@ -90,3 +90,56 @@ def test_every_code_the_program_uses_is_catalogued() -> None:
         used |= set(re.findall(r"[\"']([ECW]\d{3})[\"']", source.read_text(encoding="utf-8")))
     assert used, "no codes found"
     assert used <= set(CATALOGUE), sorted(used - set(CATALOGUE))
+
+
+def test_generated_pages_in_the_repository_are_current(tmp_path: Path) -> None:
+    """docs/errors.md and docs/config.md hold the catalogue and the options themselves; the test
+    fails when the code changes and `python3 -m gongkai.editor.handbook` was not run."""
+    from gongkai.editor.handbook import stale_pages
+    assert stale_pages() == []
+    errors = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    for code, (title, fix) in CATALOGUE.items():
+        assert f"### {code} {title} {{#{code}}}" in errors and fix in errors
+    config = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    assert all(f"`{option.key}`" in config for option in SITE_OPTIONS)
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    page = docs / "errors.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(CATALOGUE["E013"][1], "旧的说明"), encoding="utf-8")
+    assert stale_pages(docs) == ["errors.md"]
+    assert stale_pages(docs, write=True) == ["errors.md"] and stale_pages(docs) == []
+    assert page.read_text(encoding="utf-8") == errors
+
+
+FORM_PAGES = ("form-department.md", "form-project.md", "form-it.md")
+
+
+def _worked_examples() -> dict[str, str]:
+    """The YAML blocks of the form pages that start with “# 文件：路径”: the worked examples."""
+    files = {}
+    for page in FORM_PAGES:
+        text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+        for block in re.findall(r"```yaml\n(.*?)```", text, re.S):
+            first, _, rest = block.partition("\n")
+            if first.startswith("# 文件："):
+                files[first.removeprefix("# 文件：").strip()] = rest
+    return files
+
+
+def test_the_form_pages_worked_examples_are_valid_content(tmp_path: Path, handbook: Path) -> None:
+    from conftest import run_cli
+    files = _worked_examples()
+    assert sorted(files) == ["2022/mou-zfw/wangluo-anquan.yml", "2022/mou-zfw/zhihui-pingtai.yml", "2022/mou-zfw/部门.yml"]
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run_cli("check", "--content", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    from gongkai.source.load import load_tree
+    from gongkai.source.validate import build_site
+    (dept,) = build_site(load_tree(tmp_path), tmp_path)[0].departments
+    assert len(dept.tasks) == 4 and len(dept.indicators) == 3
+    for project in dept.projects:
+        assert [g.period for g in project.goals] == ["mid", "year"] and project.period_money is not None
+    for page in FORM_PAGES:
+        assert (handbook / page.replace(".md", ".html")).is_file()

@@ -137,8 +137,8 @@ def test_department_overview_matches_the_hand_written_department(imported: dict[
 
 def test_csv_gives_the_same_content_as_xlsx(imported: dict[str, object], tmp_path: Path) -> None:
     _import(tmp_path, "guangzhou.csv", "--year", "2023")
-    xlsx_folder = next((imported["content"] / "2023").glob("zhong-guo-*"))  # type: ignore[operator]
-    csv_folder = next((tmp_path / "2023").glob("zhong-guo-*"))
+    xlsx_folder = next((imported["content"] / "2023").glob("guang-zhou-shi-wei-zheng-fa-wei"))  # type: ignore[operator]
+    csv_folder = next((tmp_path / "2023").glob("guang-zhou-shi-wei-zheng-fa-wei"))
     for path in sorted(xlsx_folder.glob("*.yml")):
         assert (csv_folder / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path.name
 
@@ -164,7 +164,8 @@ def test_into_an_existing_department_folder(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     shutil.copy(ROOT / "content" / "2025" / "yutian-zfw" / "部门.yml", folder)
     out = _import(tmp_path, "yutian.docx")
-    assert "部门.yml" not in out and out.count("已写入") == 12
+    assert "已写入：" + str(folder / "部门.yml") not in out and out.count("已写入") == 12
+    assert f"部门文件已存在，未改动：{folder / '部门.yml'}" in out  # its overview in the source is not merged in silently
     assert run_cli("check", "--content", str(tmp_path)).returncode == 0
 
 
@@ -235,3 +236,13 @@ def test_never_overwrites_another_department(tmp_path: Path) -> None:
     assert (folder / "部门.yml").read_text(encoding="utf-8") == other and len(list(folder.iterdir())) == 1
     with pytest.raises(ImportFailed, match="链接名"):
         import_file(FIXTURES / "ezhou.docx", tmp_path, year=2023, department=EZHOU_NAME, slug="Ezhou ZFW")
+
+
+def test_a_note_at_the_end_of_a_list_csv_is_listed_not_made_a_unit(tmp_path: Path) -> None:
+    source = tmp_path / "guangzhou.csv"
+    note = "注：本表金额单位为万元，涉密项目按规定不公开。"
+    source.write_bytes((FIXTURES / "guangzhou.csv").read_bytes() + f"{note}\r\n".encode("gb18030"))
+    out = _import(tmp_path / "content", str(source), "--year", "2023")
+    assert note[:20] in out and "只有文字、没有金额的行" in out
+    department = yaml.safe_load(next((tmp_path / "content").rglob("部门.yml")).read_text(encoding="utf-8"))
+    assert all(not u["单位名称"].startswith("注") for u in department["单位"])

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pickle
+import re
 
 import pytest
 
@@ -254,3 +255,28 @@ def test_a_utf16_file_from_notepad_is_named_as_such() -> None:
     with pytest.raises(ContentError) as caught:
         decode("项目名称: 测试\r\n".encode("utf-16"), "a.yml")
     assert "UTF-16" in str(caught.value) and "UTF-8" in str(caught.value)
+
+
+@pytest.mark.parametrize("value", [">90%", "|A|", "*重点", "&综治 中心", "&abc 文字", "!重要", "%50", "@某人", "`代码`", "数量: 5次"])
+def test_a_value_that_needs_quotes_gets_the_fixed_line(value: str) -> None:
+    text = f"项目名称: 测试\n年度目标:\n  指标:\n    - 指标值: {value}\n"
+    with pytest.raises(ContentError) as caught:
+        parse(text)
+    problem = caught.value.problems[0]
+    assert problem.code == "E002" and problem.line == 4 and "加引号" in problem.detail
+    fixed = problem.fix.split("改为：", 1)[1]
+    assert parse(text.replace(f"- 指标值: {value}", fixed)).data["年度目标"]["指标"][0]["指标值"] == value
+
+
+BROKEN_YAML = ["a: \"abc\n", "a: [x\n", "a: {x: 1\n", "a: 1\n- b\n", "a: \"\\q\"\n", "a: 1\n---\nb: 2\n", "a:\n  b: 1\n c: 2\n",
+               "a: 'x' y\n", "a: 1\n  b: 2\n", "- a\nb: 1\n", "a: |0\n  x\n", "a: !<x> 1\n", "%YAML 1.1\n%YAML 1.1\n---\na: 1\n",
+               "a: [1, 2]]\n", "{a: 1}}\n"]
+
+
+@pytest.mark.parametrize("text", BROKEN_YAML)
+def test_yaml_syntax_errors_have_no_english(text: str) -> None:
+    with pytest.raises(ContentError) as caught:
+        parse(text)
+    for problem in caught.value.problems:
+        shown = (problem.detail + problem.fix).replace("YAML", "").replace("Tab", "")
+        assert not re.search(r"[A-Za-z]{3,}", shown), problem

@@ -110,3 +110,28 @@ def test_template_and_config_changes_reload(preview: tuple[str, Path], page: obj
     config = root / "site_config.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("site_name: 预算绩效目标公开", "site_name: 预览测试网站"), encoding="utf-8")
     page.locator(".brand", has_text="预览测试网站").wait_for(timeout=60_000)  # type: ignore[attr-defined]
+
+
+def test_error_page_lists_errors_and_warnings_apart_with_their_counts() -> None:
+    from gongkai.errors import Problem
+    from gongkai.editor.serve import State, error_page
+    problems = [Problem("W101", "a.yml", 3, 1, "误填"), Problem("E010", "a.yml", 5, 1, "未知"),
+                Problem("E013", "b.yml", 2, 7, "金额"), Problem("W102", "b.yml", 9, 1, "拼音")]
+    page = error_page(State(problems=problems))
+    errors, warnings = page.split('<h2 id="warnings">')
+    assert "内容有 2 个错误" in errors and "错误（2 个" in errors and "警告（2 条" in warnings
+    assert errors.count('<li class="error">') == 2 and '<li class="warning">' not in errors
+    assert warnings.count('<li class="warning">') == 2 and '<li class="error">' not in warnings
+    only_errors = error_page(State(problems=problems[1:3]))
+    assert 'id="warnings"' not in only_errors and "内容有 2 个错误" in only_errors
+
+
+def test_a_port_in_use_is_explained_in_chinese(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], capture_output=True,
+                                text=True, timeout=120, env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+    assert result.returncode != 0 and "端口已被其他程序占用" in result.stderr
+    assert "Address" not in result.stderr and "Traceback" not in result.stderr

@@ -75,7 +75,7 @@ def test_amount_written_with_wan_is_refused_with_a_fix(tmp_path: Path) -> None:
 
 def test_missing_required_and_wrong_types(tmp_path: Path) -> None:
     minimal(tmp_path, "项目名称: [a, b]\n")
-    assert codes(tmp_path) == ["E012@t0001.yml:1", "E011@t0001.yml:1"]
+    assert codes(tmp_path) == ["E011@t0001.yml:1", "E012@t0001.yml:1"]  # sorted by line and column
 
 
 def test_duplicate_codes_and_urls(tmp_path: Path) -> None:

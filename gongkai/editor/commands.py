@@ -75,8 +75,8 @@ def _import(args: argparse.Namespace) -> int:
     except ImportFailed as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except (ValueError, KeyError, IndexError, OSError) as exc:  # a table shaped unlike any we know
-        print(f"{args.file.name}：无法导入（{type(exc).__name__}: {exc}）。请确认它是玉田式、广州式或鄂州式表格；"
+    except (ValueError, KeyError, IndexError, OSError):  # a table shaped unlike any we know
+        print(f"{args.file.name}：无法导入，表格中有程序不能处理的结构。请确认它含有“项目名称”栏和指标表（或是玉田式、广州式、鄂州式表格）；"
               "可以先用 Excel/Word 另存为 .xlsx/.docx 后再试。", file=sys.stderr)
         return 2
     for name, report in reports:
@@ -92,6 +92,8 @@ def _print_report(member: str | None, report: Any) -> None:
         print(f"已写入：{path}")
     for path in report.kept:
         print(f"已存在，未覆盖：{path}（如需覆盖请加 --overwrite）")
+    if report.department_kept:
+        print(f"部门文件已存在，未改动：{report.department_kept}（表格中的部门整体内容没有写入，请对照表格核对）")
     if report.unmapped:
         print(f"以下 {len(report.unmapped)} 处内容未能对应到内容模型，没有导入，请人工核对：")
         for item in report.unmapped:
@@ -112,7 +114,8 @@ def _check_after_import(content: Path) -> int:
         return 1
     assert result.site is not None
     projects = sum(len(d.projects) for d in result.site.departments)
-    print(f"内容检查通过：{len(result.site.departments)} 个部门，{projects} 个项目，{len(result.warnings)} 条警告"
+    from gongkai.cli import warning_summary
+    print(f"内容检查通过：{len(result.site.departments)} 个部门，{projects} 个项目，{warning_summary(result)}"
           f"（{command()} check --content {content} 查看警告）。")
     return 0
 

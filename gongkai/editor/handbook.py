@@ -1,8 +1,10 @@
-"""MkDocs hooks for the editor's handbook (mkdocs.yml → hooks).
+"""The handbook's generated parts, and the MkDocs hook (mkdocs.yml → hooks).
 
-- The error reference (docs/errors.md) is generated from gongkai/errors.py CATALOGUE at build
-  time, so every code the program can report has its entry, title and fix in the handbook;
-- the site_config.yml options table comes from gongkai/source/config.py;
+- The error reference in docs/errors.md is generated from gongkai/errors.py CATALOGUE, and the
+  site_config.yml options table in docs/config.md from gongkai/source/config.py. Both are written into
+  the repository between markers (so the pages read whole on GitHub and in an editor), by
+  `python3 -m gongkai.editor.handbook`; `python3 -m gongkai.editor.handbook --check` (and a test) says when
+  they are out of date;
 - any other page in docs/ that mkdocs.yml's nav does not list (docs/templates.md, deployment
   notes written by others) is appended to the nav, titled by its first heading.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -22,8 +24,8 @@ def _importable() -> None:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
 
-ERRORS_MARKER = "<!-- 错误代码表：构建手册时由 gongkai/errors.py 生成 -->"
-OPTIONS_MARKER = "<!-- 配置项表：构建手册时由 gongkai/source/config.py 生成 -->"
+BEGIN = "<!-- 以下由 python3 -m gongkai.editor.handbook 从 {source} 生成，请勿手改 -->"
+END = "<!-- 生成部分结束 -->"
 
 _GROUPS = (("E0", "内容文件错误（退出码 1，不写出任何文件）"), ("C", "配置文件错误（退出码 1）"), ("W", "警告（不阻止发布）"))
 
@@ -65,12 +67,41 @@ def options_table() -> str:
     return "\n".join(rows)
 
 
-def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    if ERRORS_MARKER in markdown:
-        markdown = markdown.replace(ERRORS_MARKER, error_reference())
-    if OPTIONS_MARKER in markdown:
-        markdown = markdown.replace(OPTIONS_MARKER, options_table())
-    return markdown
+GENERATED: dict[str, tuple[str, Callable[[], str]]] = {
+    "errors.md": ("gongkai/errors.py", error_reference),
+    "config.md": ("gongkai/source/config.py", options_table),
+}
+
+
+def regenerated(text: str, source: str, body: str) -> str:
+    """`text` with the part between its markers replaced by `body` (the markers are required)."""
+    begin = BEGIN.format(source=source)
+    if begin not in text or END not in text:
+        raise ValueError(f"缺少生成标记：{begin} … {END}")
+    head, rest = text.split(begin, 1)
+    return f"{head}{begin}\n\n{body.strip()}\n\n{END}{rest.split(END, 1)[1]}"
+
+
+def stale_pages(docs: Path = ROOT / "docs", write: bool = False) -> list[str]:
+    """The generated pages whose text differs from what the code gives now (rewritten with `write`)."""
+    stale = []
+    for name, (source, make) in GENERATED.items():
+        path = docs / name
+        text = path.read_text(encoding="utf-8")
+        new = regenerated(text, source, make())
+        if new != text:
+            stale.append(name)
+            if write:
+                path.write_text(new, encoding="utf-8")
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    check_only = "--check" in (sys.argv[1:] if argv is None else argv)
+    stale = stale_pages(write=not check_only)
+    for name in stale:
+        print(f"docs/{name}：{'与程序不一致，请运行 python3 -m gongkai.editor.handbook' if check_only else '已重新生成'}")
+    return 1 if check_only and stale else 0
 
 
 def _listed(nav: Any) -> set[str]:
@@ -106,3 +137,7 @@ def on_config(config: Any) -> Any:
         if relative not in listed:
             nav.append({_title(path): relative})
     return config
+
+
+if __name__ == "__main__":
+    sys.exit(main())

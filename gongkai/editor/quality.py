@@ -211,7 +211,8 @@ def render_report(reviews: list[DepartmentReview]) -> str:
 def write_report(result: Any, target: Path) -> None:
     """Write the report for a checked site (pipeline.check's Result)."""
     site = result.site
-    warnings = result.warnings
+    # the review lists every finding: a warning acknowledged under 已知警告 is still one to review
+    warnings = list(result.warnings) + list(getattr(result, "acknowledged", []))
     public = getattr(result, "public", None)
     assert site is not None
     secret_codes = frozenset(p.code for d in (public.departments if public else ()) for p in d.projects if p.secret and p.code)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlparse
 
-from gongkai.errors import ContentError, Problem
+from gongkai.errors import ContentError, Problem, os_error_text
 from gongkai.pipeline import AuditFailed, Paths, build
 
 ASSETS = Path(__file__).resolve().parent / "serve_assets"
@@ -80,7 +80,8 @@ def rebuild(paths: Paths, state: State) -> None:
         _set(state, problems=[], failure=f"泄密审计发现 {len(exc.hits)} 处问题：\n{exc}")
         return
     except Exception as exc:  # the preview must survive anything an edit can cause
-        _set(state, problems=[], failure=f"构建失败：{type(exc).__name__}: {exc}")
+        print(f"构建失败（程序内部错误）：{type(exc).__name__}: {exc}", file=sys.stderr)  # for whoever maintains it
+        _set(state, problems=[], failure="构建失败：程序内部错误，请把运行预览的终端窗口中显示的信息发给维护人员。")
         return
     from gongkai.source.config import load_config
     try:
@@ -109,26 +110,33 @@ def watch(paths: Paths, state: State, stop: threading.Event) -> None:
 
 
 def error_page(state: State) -> str:
-    """The Chinese error page: each problem with file, line, what is wrong and how to fix it."""
-    items = []
-    for problem in state.problems:
-        where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
-        kind = "warning" if problem.is_warning else "error"
-        value = f"<dt>写的是</dt><dd><code>{html.escape(problem.value)}</code></dd>" if problem.value is not None else ""
-        items.append(
-            f'<li class="{kind}"><p><span class="code">{problem.code}</span><span class="where">{html.escape(where)}</span></p>'
-            f"<dl><dt>问题</dt><dd>{html.escape(problem.title)}：{html.escape(problem.detail)}</dd>{value}"
-            f"<dt>修改方法</dt><dd>{html.escape(problem.fix)}</dd></dl></li>")
-    errors = sum(1 for p in state.problems if not p.is_warning)
-    body = (f"<h1>内容有 {errors} 个错误，网站暂未更新</h1>"
-            f'<p class="hint">改正下列文件并保存后，本页会自动回到网站，无需重新启动预览。</p><ol>{"".join(items)}</ol>'
-            if state.problems else
-            f"<h1>网站暂未更新</h1><pre>{html.escape(state.failure or '')}</pre>"
-            f'<p class="hint">修改后保存，本页会自动刷新。</p>')
+    """The Chinese error page: errors first, then warnings, each with file, line, what is wrong
+    and how to fix it; the counts in the headings are those of the lists below them."""
+    errors = [p for p in state.problems if not p.is_warning]
+    warnings = [p for p in state.problems if p.is_warning]
+    if state.problems:
+        body = (f"<h1>内容有 {len(errors)} 个错误，网站暂未更新</h1>"
+                '<p class="hint">改正下列文件并保存后，本页会自动回到网站，无需重新启动预览。</p>'
+                f'<h2 id="errors">错误（{len(errors)} 个，必须改正）</h2><ol class="errors">{"".join(map(_problem_item, errors))}</ol>')
+        if warnings:
+            body += (f'<h2 id="warnings">警告（{len(warnings)} 条，不阻止发布）</h2>'
+                     f'<ol class="warnings">{"".join(map(_problem_item, warnings))}</ol>')
+    else:
+        body = (f"<h1>网站暂未更新</h1><pre>{html.escape(state.failure or '')}</pre>"
+                f'<p class="hint">修改后保存，本页会自动刷新。</p>')
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>内容有错误 - 预览</title>"
             f"<link rel=\"stylesheet\" href=\"{SPECIAL}error.css\">{_reload_tag(state)}</head>"
             f"<body><main role=\"alert\">{body}</main></body></html>\n")
+
+
+def _problem_item(problem: Problem) -> str:
+    where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
+    kind = "warning" if problem.is_warning else "error"
+    value = f"<dt>写的是</dt><dd><code>{html.escape(problem.value)}</code></dd>" if problem.value is not None else ""
+    return (f'<li class="{kind}"><p><span class="code">{problem.code}</span><span class="where">{html.escape(where)}</span></p>'
+            f"<dl><dt>问题</dt><dd>{html.escape(problem.title)}：{html.escape(problem.detail)}</dd>{value}"
+            f"<dt>修改方法</dt><dd>{html.escape(problem.fix)}</dd></dl></li>")
 
 
 def _reload_tag(state: State) -> str:
@@ -209,6 +217,17 @@ def _stop_on_term(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _socket_problem(exc: OSError) -> str:
+    """Why a port cannot be used, in Chinese."""
+    import errno
+    import socket
+    if isinstance(exc, socket.gaierror):
+        return "无法识别这个地址（--host 应为 127.0.0.1 这样的地址）"
+    if exc.errno == errno.EACCES:
+        return "没有权限使用这个端口（1024 以下的端口需要管理员权限）"
+    return os_error_text(exc)
+
+
 def serve(paths: Paths, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Preview until Ctrl+C; returns the exit code."""
     workdir = Path(tempfile.mkdtemp(prefix="gongkai-serve-"))
@@ -219,7 +238,7 @@ def serve(paths: Paths, host: str = "127.0.0.1", port: int = 8000) -> int:
     try:
         server = ThreadingHTTPServer((host, port), make_handler(site, state))
     except OSError as exc:
-        print(f"无法在 {host}:{port} 启动预览：{exc.strerror or exc}。换一个端口，如 --port 8001。", file=sys.stderr)
+        print(f"无法在 {host}:{port} 启动预览：{_socket_problem(exc)}。换一个端口，如 --port 8001。", file=sys.stderr)
         shutil.rmtree(workdir, ignore_errors=True)
         return 2
     server.daemon_threads = True

@@ -30,31 +30,91 @@ class ExportFailed(Exception):
     """The export cannot be made as asked; the message is Chinese."""
 
 
-def load_department(content: Path, year: int, slug: str) -> Department:
+def load_department(content: Path, year: int, slug: str) -> tuple[Department, dict[str, Any]]:
+    """The department as validated, and every content file's data as written (file → data)."""
     from gongkai.source.load import load_tree
     from gongkai.source.validate import build_site
     if not content.is_dir():
         raise ExportFailed(f"内容文件夹不存在：{content}")
-    site, _ = build_site(load_tree(content), content)
+    docs = load_tree(content)
+    site, _ = build_site(docs, content)
     for dept in site.departments:
         if dept.year == year and (dept.slug == slug or Path(dept.file).parent.name == slug):
-            return dept
+            return dept, {doc.display: doc.data for doc in docs}
     known = "、".join(f"{d.year}/{d.slug}" for d in site.departments) or "（没有部门）"
     raise ExportFailed(f"没有找到 {year} 年的部门“{slug}”。已有：{known}")
 
 
 def export_department(content: Path, year: int, slug: str, layout: str, out: Path, register: Path | None = None) -> Path:
-    dept = public_view(load_department(content, year, slug), _register_codes(register, content))
+    """The department in `layout`, plus a 补充数据 sheet with whatever the layout cannot hold
+    (see importer/supplement.py), so that importing the file gives the same content back."""
     writers = {"yutian": write_yutian, "guangzhou": write_guangzhou, "ezhou": write_ezhou}
     if layout not in writers:
         raise ExportFailed(f"未知的格式“{layout}”：只能是 yutian、guangzhou 或 ezhou")
     if out.suffix.lower() != ".xlsx":
         raise ExportFailed(f"导出文件应以 .xlsx 结尾：{out}")
+    original, docs = load_department(content, year, slug)
+    dept = public_view(original, _register_codes(register, content))
     sheet = Sheet()
     writers[layout](dept, sheet)
     out.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(out, title=dept.source)
+    from gongkai.editor.importer.supplement import write_sheet
+    write_sheet(sheet.book, supplement_entries(out, dept, docs, Path(original.file).parent.name, layout))
+    sheet.save(out, title=dept.source)
     return out
+
+
+def supplement_entries(sheet: Path, dept: Department, docs: dict[str, Any], folder: str, layout: str) -> list[Any]:
+    """Import `sheet` as `build.py import` would, and list what differs from the content files:
+    the department's identity first, then each key the layout lost or changed. Secret projects,
+    fields and rows are left as the layout shows them (the public tables' form)."""
+    import tempfile
+
+    from gongkai.source import schema as S
+    from gongkai.editor.importer import ImportFailed, import_file
+    from gongkai.editor.importer.supplement import DEPARTMENT, Entry, differences
+    from gongkai.source.load import read_document
+    want_dept = docs[dept.file]
+    with tempfile.TemporaryDirectory(prefix="gongkai-export-") as scratch:
+        root = Path(scratch)
+        try:
+            report = import_file(sheet, root, year=dept.year, department=dept.name, slug=folder)
+        except ImportFailed as exc:
+            raise ExportFailed(f"导出的表格无法再导入（{exc}），未导出。") from None
+        got = {path.name: read_document(path, root).data for path in report.written}
+    got_dept = got.pop(S.DEPARTMENT_FILE)
+    entries = [Entry(DEPARTMENT, ("部门名称",), dept.name), Entry(DEPARTMENT, ("链接名",), want_dept.get("链接名") or folder),
+               Entry(DEPARTMENT, ("年度",), dept.year)]
+    entries += [Entry(DEPARTMENT, path, value) for path, value in differences(S.DEPARTMENT, want_dept, got_dept)]
+    unmatched = list(got.values())
+    for project in dept.projects:
+        match = _counterpart(docs[project.file], unmatched)
+        if match is None:
+            raise ExportFailed(f"{layout} 格式容纳不下项目“{project.code or project.name}”，未导出；请换一种格式。")
+        unmatched.remove(match)
+        want = docs[project.file]
+        if project.secret:  # only what the public tables show: code, unit, amounts (the rest is the wording)
+            want = {k: want[k] for k in PUBLIC_OF_SECRET if k in want} | ({"实施单位": project.unit} if project.unit else {})
+            skip = frozenset(f.key for f in S.PROJECT.fields) - set(PUBLIC_OF_SECRET)
+        else:
+            skip = frozenset(want.get("涉密字段") or ()) | {"涉密字段"}
+        owner = str(match.get("项目编码") or match.get("项目名称"))
+        entries += [Entry(owner, path, value) for path, value in differences(S.PROJECT, want, match, skip)]
+    return entries
+
+
+PUBLIC_OF_SECRET = ("项目编码", "实施单位", "金额单位", "资金")
+
+
+def _counterpart(want: dict[str, Any], candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The imported project that stands for `want`: same code, else same name, else the next one."""
+    for key in ("项目编码", "项目名称"):
+        if want.get(key):
+            found = next((c for c in candidates if str(c.get(key, "")) == str(want[key])), None)
+            if found is not None:
+                return found
+    return candidates[0] if candidates else None
 
 
 # ---- only what may leave the office -------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from gongkai.errors import ContentError, Problem, short_value
+from gongkai.errors import ContentError, Problem, os_error_text, short_value
 from gongkai.parallel import forked_map
 from gongkai.portable import NotRegularFile, file_kind, gbk_reading, read_regular, shown_name, undecodable
 
@@ -246,12 +246,9 @@ def parse_text(text: str, path: Path, display: str) -> Document:
     except yaml.reader.ReaderError as exc:
         raise ContentError([_reader_problem(exc, text, display)]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        detail = _explain_yaml_error(exc, text, line)
-        raise ContentError([Problem("E002", display, line, col, detail)]) from None
-    except yaml.YAMLError as exc:
-        raise ContentError([Problem("E002", display, 0, 0, str(exc).splitlines()[0])]) from None
+        raise ContentError([_syntax_problem(exc, text, display)]) from None
+    except yaml.YAMLError:
+        raise ContentError([Problem("E002", display, 0, 0, "无法解析（YAML 语法错误）")]) from None
     except RecursionError:
         raise ContentError([Problem("E007", display, 0, 0, "文件嵌套层级过深，无法解析")]) from None
     if node is None:
@@ -261,8 +258,9 @@ def parse_text(text: str, path: Path, display: str) -> Document:
         data = builder.build(node, 0, 0)
     except RecursionError:
         raise ContentError([Problem("E007", display, 0, 0, "文件嵌套层级过深，无法解析")]) from None
-    if builder.problems:
-        raise ContentError(builder.problems)
+    problems = _anchor_problems(text, display) + [_quoted_instead(p, text) for p in builder.problems]
+    if problems:
+        raise ContentError(problems)
     if not isinstance(data, dict):
         raise ContentError([Problem("E008", display, 1, 1, "顶层应是“键: 值”的表")])
     return Document(path, display, data, _packed(builder.table))
@@ -290,6 +288,15 @@ def _loader_for(text: str) -> type:
     return Loader if _nesting_bound(text) <= _C_SAFE_DEPTH else yaml.SafeLoader
 
 
+def _quoted_instead(problem: Problem, text: str) -> Problem:
+    """An alias or tag refused by the builder is usually a value starting with `*` or `!`."""
+    if problem.code != "E004" or not problem.line:
+        return problem
+    lines = text.split("\n")
+    fixed = _quote_problem(problem.file, problem.line, lines[problem.line - 1]) if problem.line <= len(lines) else None
+    return fixed or problem
+
+
 def _reader_problem(exc: yaml.reader.ReaderError, text: str, display: str) -> Problem:
     """A character YAML does not allow (NUL, other control characters), located by line and column."""
     character = exc.character if isinstance(exc.character, str) else chr(exc.character)
@@ -302,34 +309,147 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, display: str) -> Pr
                    None, "删除该处看不见的控制字符，或重新输入这段文字。")
 
 
+# PyYAML's and libyaml's problem texts (they differ) → what an editor should read. Matched in
+# order, by fragment; a text not listed is never shown in English (see _explain_yaml_error).
+_YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed", "此处不能出现“冒号+空格”：值中含有“: ”时，整个值要加引号"),
+    ("could not find expected ':'", "缺少“键: 值”中的冒号，或上一行的引号没有闭合"),
+    ("undefined alias", "以“*”开头的值被当成了别名"),
+    ("duplicate anchor", "重复的锚点（&）"),
+    ("expected <block end>", "缩进不一致，或缺少“键:”"),
+    ("did not find expected key", "缩进不一致，或缺少“键:”"),
+    ("cannot start any token", "该处的字符不能作为值的开头"),
+    ("end of stream", "文件意外结束：引号或括号没有闭合"),
+    ("single document", "一个文件只能有一个文档（不要使用 ---）"),
+    ("document start", "一个文件只能有一个文档（不要使用 ---）"),
+    ("document separator", "一个文件只能有一个文档（不要使用 --- 或 ...）"),
+    ("chomping or indentation", "“|”或“>”之后不能在同一行接着写文字"),
+    ("comment or line break", "这一行在值之后还有多余的文字"),
+    ("comment or a line break", "这一行在值之后还有多余的文字"),
+    ("',' or ']'", "方括号 [ ] 没有闭合，或列表项中的逗号需要加引号"),
+    ("',' or '}'", "花括号 { } 没有闭合，或其中的逗号需要加引号"),
+    ("escape", "双引号中的反斜杠“\\”后面的字符无效：改用单引号，或把“\\”写成“\\\\”"),
+    ("block sequence entries are not allowed", "此处不能以“- ”开始列表项（缩进有误）"),
+    ("mapping keys are not allowed", "此处不能以“? ”开头"),
+    ("node content", "缺少值，或值的写法不正确"),
+    ("alphabetic or numeric character", "以“&”或“*”开头的值被当成了锚点或别名"),
+    ("URI", "以“!”开头的值被当成了标签"),
+    ("tag", "以“!”开头的值被当成了标签"),
+    ("whitespace or line break", "此处缺少空格或换行"),
+    ("control character", "含有不允许的控制字符"),
+    ("unacceptable character", "含有不允许的控制字符"),
+    ("directive", "以“%”开头的行被当成了指令"),
+    ("simple key", "这一行缺少冒号，或写得太长"),
+    ("indentation indicator", "“|”或“>”后面的缩进数字不正确"),
+)
+_YAML_CONTEXTS: tuple[tuple[str, str], ...] = (
+    ("quoted scalar", "引号"),
+    ("block scalar", "“|”或“>”文字块"),
+    ("flow sequence", "方括号列表"),
+    ("flow mapping", "花括号表"),
+    ("block mapping", "所在的“键: 值”表"),
+    ("block collection", "所在的列表"),
+    ("simple key", "该键"),
+    ("anchor", "“&”"),
+    ("alias", "“*”"),
+    ("tag", "“!”"),
+)
+_NEEDS_QUOTES = frozenset(">|*&!%@`")
+_KEY_LINE_RE = re.compile(r"^(\s*(?:-\s+)?)([^\s#'\"\[\]{}:-][^:]*?):[ \t]+(.*?)\s*$")
+_BLOCK_INDICATOR = re.compile(r"^[|>][-+1-9]{0,2}(?:\s+#.*)?$")
+# `&x [1, 2]`, `*x`, `!x 1`: YAML written on purpose (refused as E004), not text needing quotes
+_DELIBERATE = re.compile(r"^(?:[&*][A-Za-z0-9_-]+(?:\s+[\[{].*)?|!!\S*(?:\s.*)?|![A-Za-z0-9_/:.-]+(?:\s.*)?)$")
+
+
+def quoted_scalar(text: str) -> str:
+    """A double-quoted scalar by PyYAML's own emitter, which escapes what YAML cannot hold raw."""
+    return yaml.safe_dump(text, allow_unicode=True, default_style='"', width=float("inf")).rstrip("\n")
+
+
+def quote_fix(line: str) -> tuple[str, str] | None:
+    """(why, the line fixed) when a `键: 值` line's value must be quoted to mean what it says."""
+    match = _KEY_LINE_RE.match(line)
+    if not match:
+        return None
+    lead, key, value = match.groups()
+    if not value or value[0] in "'\"[{#":
+        return None
+    value = re.sub(r"\s+#.*$", "", value)  # a comment after the value stays a comment
+    if _BLOCK_INDICATOR.match(value) or _DELIBERATE.match(value):
+        return None
+    if value[0] in _NEEDS_QUOTES:
+        why = f"值以“{value[0]}”开头，YAML 会把它当成特殊符号，这个值要加引号"
+    elif ": " in value or value.endswith(":"):
+        why = "值中含有“: ”，YAML 会把它当成另一个键，这个值要加引号"
+    else:
+        return None
+    return why, f"{lead}{key}: {quoted_scalar(value)}"
+
+
+def _quote_problem(display: str, line_no: int, source_line: str) -> Problem | None:
+    fixed = quote_fix(source_line)
+    if fixed is None:
+        return None
+    why, line = fixed
+    return Problem("E002", display, line_no, 1, why, source_line.strip(), f"把第 {line_no} 行改为：{line.strip()}")
+
+
+def _anchor_problems(text: str, display: str) -> list[Problem]:
+    """`键: &文字` is read as an anchor and the `&文字` silently dropped: report every such line."""
+    if "&" not in text:
+        return []
+    try:
+        tokens = list(yaml.scan(text, Loader=_loader_for(text)))
+    except yaml.YAMLError:
+        return []
+    lines = text.split("\n")
+    found = []
+    for token in tokens:
+        if isinstance(token, yaml.AnchorToken):
+            line_no = token.start_mark.line + 1
+            problem = _quote_problem(display, line_no, lines[line_no - 1])
+            if problem is not None:  # an anchor on purpose is refused where it is used (E004)
+                found.append(problem)
+    return found
+
+
 def _explain_yaml_error(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
     lines = text.split("\n")
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in source_line or "found character '\\t'" in str(exc):
         return "该行含有 Tab 字符，YAML 的缩进只能用空格"
-    problem = (exc.problem or exc.context or "").strip()
-    translations = {
-        "mapping values are not allowed here": "此处不能出现“冒号+空格”，含冒号的文字请加引号",
-        "could not find expected ':'": "缺少冒号，或上一行的引号没有闭合",
-        "found undefined alias": "使用了未定义的别名（*）",
-        "expected <block end>, but found": "缩进不一致",
-        "found character that cannot start any token": "该处的字符不能作为值的开头，请给这个值加引号",
-        "found duplicate anchor": "重复的锚点（&）",
-        "did not find expected key": "缩进不一致或缺少“键:”",
-        "found unexpected end of stream": "文件意外结束，引号或括号没有闭合",
-        "while scanning a quoted scalar": "引号没有闭合",
-        "expected a single document": "一个文件只能有一个文档（不要使用 ---）",
-    }
-    for english, chinese in translations.items():
-        if english in str(exc):
-            return f"{chinese}（{problem}）"
-    return f"无法解析（{problem}）"
+    problem = str(exc.problem or "")
+    detail = next((chinese for english, chinese in _YAML_PROBLEMS if english in problem), "无法解析这一行")
+    context = str(exc.context or "")
+    where = next((chinese for english, chinese in _YAML_CONTEXTS if english in context), None)
+    if where and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+        detail += f"（{where}从第 {exc.context_mark.line + 1} 行开始）"
+    return detail
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    """E002 for a YAML syntax error; a value that only needs quotes gets its fixed line."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    lines = text.split("\n")
+    for candidate in (line, exc.context_mark.line + 1 if exc.context_mark else 0, line - 1):
+        if 0 < candidate <= len(lines) and "\t" not in lines[candidate - 1]:
+            problem = _quote_problem(display, candidate, lines[candidate - 1])
+            if problem is not None:
+                return problem
+    return Problem("E002", display, line, col, _explain_yaml_error(exc, text, line))
+
+
+def read_document(path: Path, root: Path) -> Document:
+    """One content file from inside `root`, read and parsed (export reads back its own import)."""
+    display, raw = _checked_bytes(path, root, root.resolve())
+    return parse_text(decode(raw, display), path, display)
 
 
 def _checked_bytes(path: Path, root: Path, inside: Path) -> tuple[str, bytes]:
     """A content file's name as shown and its bytes; `inside` is root resolved. Only a regular
     file is read: a FIFO, device or socket is refused without waiting on it."""
-    display = _display_path(path, root)
+    display = display_path(path, root)
     try:
         resolved = path.resolve()
     except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
@@ -349,7 +469,8 @@ def _memo_key(path: Path, raw: bytes) -> tuple[str, bytes]:
     return (str(path), hashlib.blake2b(raw, digest_size=16).digest())
 
 
-def _display_path(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
+    """A content file's name as messages show it: from the content folder's name down."""
     try:
         return shown_name(str(Path(root.name) / path.relative_to(root)))
     except ValueError:
@@ -370,7 +491,7 @@ def unreadable_entries(root: Path) -> list[Problem]:
     sockets (reading one would wait for ever), and folders named like content files."""
     problems = []
     for path in sorted(root.rglob("*"), key=lambda p: os.fsencode(p)):
-        display = _display_path(path, root)
+        display = display_path(path, root)
         if undecodable(path.name):
             gbk = gbk_reading(path.name)
             hint = f"按 GBK 解读为“{gbk}”，多见于 Windows 上制作的 zip 文件；" if gbk else ""
@@ -401,7 +522,7 @@ def _linked_folders_out(root: Path) -> list[Problem]:
             except (RuntimeError, OSError):
                 target = path
             if not target.is_relative_to(inside) or target == path:
-                found.append(Problem("E006", _display_path(path, root), 0, 0, f"文件夹链接指向 {target}，其中的内容不会被读取"))
+                found.append(Problem("E006", display_path(path, root), 0, 0, f"文件夹链接指向 {target}，其中的内容不会被读取"))
     return found
 
 
@@ -412,7 +533,16 @@ CHUNK_FILES = 64  # files per task when parsing across processes
 
 
 def load_tree(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = None) -> list[Document]:
-    """Parse every content file below root; collect the problems of all files before failing.
+    """Parse every content file below root; collect the problems of all files before failing."""
+    docs, problems = load_documents(root, parsed, jobs)
+    if problems:
+        raise ContentError(problems)
+    return docs
+
+
+def load_documents(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = None) -> tuple[list[Document], list[Problem]]:
+    """Every content file below root that parses, and the problems of those that do not, so that
+    the files that parse can still be checked in the same run (see validate.build_site).
 
     Large trees are parsed by forked processes (GONGKAI_JOBS, else one per core, as for
     rendering); documents and problems come back in file order, the same as with one process."""
@@ -438,9 +568,7 @@ def load_tree(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = N
         elif parsed is not None and key is not None:
             parsed[key] = result
         docs.append(result)
-    if problems:
-        raise ContentError(problems)
-    return docs
+    return docs, problems
 
 
 def _read_outcome(path: Path, root: Path, inside: Path, known: Container[tuple[str, bytes]] | None) -> Outcome:
@@ -455,4 +583,4 @@ def _read_outcome(path: Path, root: Path, inside: Path, known: Container[tuple[s
     except ContentError as exc:
         return None, exc.problems
     except OSError as exc:
-        return None, [Problem("E001", _display_path(path, root), 0, 0, os.strerror(exc.errno or 0) or str(exc))]
+        return None, [Problem("E001", display_path(path, root), 0, 0, os_error_text(exc))]

@@ -46,6 +46,8 @@ class Record:
         return [f.key for f in self.fields]
 
 
+KNOWN_WARNINGS_DOC = ("本文件中已核对、予以接受的警告代码，如 [W101]：来源表格本身如此、不宜改动时填写；"
+                      "check 不再逐条列出这些警告，只报告条数，新出现的其他警告照常显示。")
 SECRET_DOC = "涉密标记：true 表示涉密，公开网站只显示标准用语；只能写 true 或 false。"
 
 INDICATOR = Record("指标", (
@@ -102,6 +104,7 @@ PROJECT = Record("项目", (
     Field("涉密", "secret", BOOL, SECRET_DOC + "（整个项目涉密）", False),
     Field("涉密字段", "secret_fields", KEYS, "本项目中涉密的字段（键名列表），如 [立项依据]。", []),
     Field("备注", "note", TEXT, "备注，会在页面上显示。", None),
+    Field("已知警告", "known_warnings", KEYS, KNOWN_WARNINGS_DOC, []),
 ))
 
 TASK = Record("年度主要任务", (
@@ -138,6 +141,7 @@ DEPARTMENT = Record("部门", (
     Field("合计", "total", AMOUNT, "全部项目金额合计（会与各项目之和核对）。", 407.257),
     Field("涉密", "secret", BOOL, SECRET_DOC + "（整个部门涉密）", False),
     Field("备注", "note", TEXT, "备注，会在页面上显示。", None),
+    Field("已知警告", "known_warnings", KEYS, KNOWN_WARNINGS_DOC, []),
 ))
 
 DEPARTMENT_FILE = "部门.yml"

@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.source import schema as S
-from gongkai.errors import ContentError, Problem, short_value
+from gongkai.errors import CATALOGUE, ContentError, Problem, short_value, sort_problems
 from gongkai.source.indicators import misfiled_content, normalise, parse_value
-from gongkai.source.load import Document, YamlNumber
+from gongkai.source.load import Document, YamlNumber, display_path
 from gongkai.source.model import (PERIODS, UNIT_FACTORS, Amount, Department, Goal, Indicator, Money, PlanPoint, Project,
                     Review, Site, Task, Unit)
 from gongkai.values import in_unit_text
 from gongkai.slugs import GENERATED_SLUG, SLUG_PATTERN, department_slug, project_slug
 
 MAX_YUAN = Decimal(10) ** 12
+KNOWN_WARNINGS = "已知警告"  # the key a file lists its acknowledged warning codes under
 _MONTH = re.compile(r"^(\d{1,2})月底?$")
 
 
@@ -317,7 +318,7 @@ def money(reader: Reader, data: dict[str, Any] | None, path: tuple) -> Money | N
     return Money(total=data["total"], fiscal=parts[0], special=parts[1], other=parts[2])
 
 
-PROJECT_SECRET_FIELDS = frozenset(f.key for f in S.PROJECT.fields) - {"涉密", "涉密字段", "金额单位", "链接名", "项目编码", "资金"}
+PROJECT_SECRET_FIELDS = frozenset(f.key for f in S.PROJECT.fields) - {"涉密", "涉密字段", "金额单位", "链接名", "项目编码", "资金", KNOWN_WARNINGS}
 
 
 def build_project(doc: Document, check: Checker, dept_unit: str, year: int, dept_slug: str) -> Project | None:
@@ -336,6 +337,7 @@ def build_project(doc: Document, check: Checker, dept_unit: str, year: int, dept
     for key in data.get("secret_fields", ()):
         if key not in PROJECT_SECRET_FIELDS:
             check.add("E029", doc, ("涉密字段",), f"“{key}”不能作为涉密字段", key, f"可以列出：{'、'.join(sorted(PROJECT_SECRET_FIELDS))}。")
+    _check_known_warnings(reader, data.get("known_warnings", ()))
     review = data.get("review")
     this_year = money(reader, data["money"], ("资金",))
     if this_year is None:
@@ -359,6 +361,7 @@ def build_department(doc: Document, check: Checker, folder_year: int | None, fol
     data = reader.record(S.DEPARTMENT, doc.data, ())
     if data is None or not {"name", "year", "unit_name"} <= data.keys():
         return None
+    _check_known_warnings(reader, data.get("known_warnings", ()))
     if folder_year is not None and data["year"] != folder_year:
         check.add("E027", doc, ("年度",), f"文件夹为 {folder_year}，文件中写的是 {data['year']}", data["year"])
     units = tuple(Unit(name=u["name"], code=u.get("code"), slug=u.get("slug"), total=u.get("total"), secret=u.get("secret", False))
@@ -388,9 +391,14 @@ def _folder_of(doc: Document, root: Path) -> tuple[str, str] | None:
 ProjectMemo = dict[int, tuple[Document, tuple[str, int, str], "Project | None", list[Problem]]]
 
 
-def build_site(docs: list[Document], root: Path, memo: ProjectMemo | None = None) -> tuple[Site, list[Problem]]:
-    """Validate every document and return the model with its warnings, or raise ContentError."""
-    check = Checker()
+def build_site(docs: list[Document], root: Path, memo: ProjectMemo | None = None,
+               unreadable: list[Problem] = ()) -> tuple[Site, list[Problem]]:  # type: ignore[assignment]
+    """Validate every document and return the model with its warnings, or raise ContentError
+    with every problem sorted by file and line. `unreadable` are the problems of files that did
+    not parse (load.load_documents): they are reported with the rest, and a folder whose
+    部门.yml is among them still has its projects checked."""
+    check = Checker(list(unreadable))
+    broken = frozenset(p.file for p in unreadable)
     folders: dict[tuple[str, str], list[Document]] = {}
     for doc in docs:
         folder = _folder_of(doc, root)
@@ -400,22 +408,24 @@ def build_site(docs: list[Document], root: Path, memo: ProjectMemo | None = None
         folders.setdefault(folder, []).append(doc)
     departments = []
     for (year_text, folder_slug), group in sorted(folders.items()):
-        dept = _build_folder(group, check, int(year_text), folder_slug, memo)
+        dept_display = display_path(root / year_text / folder_slug / S.DEPARTMENT_FILE, root)
+        dept = _build_folder(group, check, int(year_text), folder_slug, memo, dept_display in broken)
         if dept is not None:
             departments.append(dept)
     _check_unique(departments, docs, check)
     if check.errors:
-        raise ContentError(check.errors + check.warnings)
-    return Site(departments=tuple(departments)), check.warnings
+        raise ContentError(sort_problems(check.problems))
+    return Site(departments=tuple(departments)), sort_problems(check.warnings)
 
 
-def _build_folder(group: list[Document], check: Checker, year: int, folder_slug: str, memo: ProjectMemo | None = None) -> Department | None:
+def _build_folder(group: list[Document], check: Checker, year: int, folder_slug: str, memo: ProjectMemo | None = None,
+                  dept_unreadable: bool = False) -> Department | None:
     dept_docs = [d for d in group if d.path.name == S.DEPARTMENT_FILE]
-    if len(dept_docs) != 1:
+    if len(dept_docs) != 1 and not (dept_unreadable and not dept_docs):
         check.add("E028", group[0], (), f"文件夹 {year}/{folder_slug} 中有 {len(dept_docs)} 个 {S.DEPARTMENT_FILE}", folder_slug)
-        return None
-    dept = build_department(dept_docs[0], check, year, folder_slug)
+    dept = build_department(dept_docs[0], check, year, folder_slug) if len(dept_docs) == 1 else None
     if dept is None:
+        _check_orphans([d for d in group if d not in dept_docs], check, year, folder_slug, dept_docs)
         return None
     projects = []
     for doc in group:
@@ -431,6 +441,15 @@ def _build_folder(group: list[Document], check: Checker, year: int, folder_slug:
     dept = _replace(dept, projects=tuple(projects))
     _check_totals(dept, dept_docs[0], check)
     return dept
+
+
+def _check_orphans(docs: list[Document], check: Checker, year: int, folder_slug: str, dept_docs: list[Document]) -> None:
+    """Projects whose 部门.yml is missing or broken, checked as far as they can be: with the
+    department's 金额单位 where it can still be read (else 元), without the unit and total checks."""
+    unit = dept_docs[0].data.get("金额单位") if len(dept_docs) == 1 else None
+    settings = (unit if isinstance(unit, str) and unit in UNIT_FACTORS else "元", year, folder_slug)
+    for doc in docs:
+        build_project(doc, check, *settings)
 
 
 def _project(doc: Document, check: Checker, settings: tuple[str, int, str], memo: ProjectMemo | None) -> Project | None:
@@ -503,3 +522,25 @@ def _check_unique(departments: list[Department], docs: list[Document], check: Ch
             if url in seen_urls:
                 check.add("E025", doc, ("链接名",), f"页面地址 /{url}/ 已被 {seen_urls[url]} 使用", project.slug)
             seen_urls[url] = project.file
+
+
+# ---- acknowledged warnings -------------------------------------------------------------------
+
+def _check_known_warnings(reader: Reader, codes: tuple[str, ...]) -> None:
+    warning_codes = [c for c in CATALOGUE if c.startswith("W")]
+    for i, code in enumerate(codes):
+        if code not in warning_codes:
+            reader.check.add("E018", reader.doc, (KNOWN_WARNINGS, i), f"“{code}”不是警告代码", code,
+                             f"只能列出警告代码：{'、'.join(warning_codes)}（错误不能确认，只能改正）。")
+
+
+def acknowledge(problems: list[Problem], docs: list[Document]) -> tuple[list[Problem], list[Problem]]:
+    """(shown, acknowledged): warnings whose code the file lists under 已知警告 are set apart, so
+    that warnings accepted from the source data stop burying new ones."""
+    known = {doc.display: frozenset(c for c in doc.data.get(KNOWN_WARNINGS) or () if isinstance(c, str))
+             for doc in docs if isinstance(doc.data.get(KNOWN_WARNINGS), list)}
+    shown: list[Problem] = []
+    acknowledged: list[Problem] = []
+    for problem in problems:
+        (acknowledged if problem.is_warning and problem.code in known.get(problem.file, ()) else shown).append(problem)
+    return shown, acknowledged

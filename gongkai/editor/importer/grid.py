@@ -36,6 +36,7 @@ class Row:
     cells: tuple[Cell, ...]
     ref: str  # where the row starts
     paragraph: bool = False  # a paragraph outside any table
+    part: str = ""  # the worksheet or Word table it belongs to: a table never runs on into the next
 
     def values(self) -> list[str]:
         """The row's own non-empty texts, merged repeats left out (how a form reads)."""
@@ -80,10 +81,13 @@ def read_xlsx(path: Path) -> list[Row]:
     from openpyxl import load_workbook
     try:
         book = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableFile(f"无法打开 Excel 文件：{exc}") from None
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise UnreadableFile("无法打开 Excel 文件：文件已损坏、有密码保护，或不是 .xlsx 格式（请用 Excel 打开后另存为 .xlsx）") from None
+    from gongkai.editor.importer.supplement import SHEET
     rows: list[Row] = []
     for sheet in book.worksheets:
+        if sheet.title == SHEET:
+            continue  # not part of the form: read by supplement.read_sheet
         covered: dict[tuple[int, int], str] = {}
         for merged in sheet.merged_cells.ranges:
             for r in range(merged.min_row, merged.max_row + 1):
@@ -99,7 +103,7 @@ def read_xlsx(path: Path) -> list[Row]:
             while cells and cells[-1].empty and not cells[-1].merged:
                 cells.pop()
             if cells:
-                rows.append(Row(tuple(cells), f"{sheet.title}!{r}行"))
+                rows.append(Row(tuple(cells), f"{sheet.title}!{r}行", part=sheet.title))
     return rows
 
 
@@ -128,8 +132,8 @@ def read_docx(path: Path) -> list[Row]:
     from docx.oxml.ns import qn
     try:
         document = docx.Document(str(path))
-    except Exception as exc:
-        raise UnreadableFile(f"无法打开 Word 文件：{exc}") from None
+    except Exception:
+        raise UnreadableFile("无法打开 Word 文件：文件已损坏、有密码保护，或不是 .docx 格式（请用 Word 打开后另存为 .docx）") from None
     rows: list[Row] = []
     paragraph_no = table_no = 0
     for child in _blocks(document.element.body):
@@ -188,5 +192,5 @@ def _table_rows(tbl: object, table_no: int) -> list[Row]:
             text = "\n".join(_paragraph_text(p) for p in tc.iter(qn("w:p")))  # nested tables' text too
             cells.append(Cell("", ref, UP) if continues else Cell(clean_lines(text), ref))
             cells.extend(Cell("", f"表{table_no}第{r}行第{len(cells) + 1}列", LEFT) for _ in range(span - 1))
-        rows.append(Row(tuple(cells), f"表{table_no}第{r}行"))
+        rows.append(Row(tuple(cells), f"表{table_no}第{r}行", part=f"表{table_no}"))
     return rows

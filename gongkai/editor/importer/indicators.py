@@ -15,21 +15,17 @@ from gongkai.editor.importer.grid import UP, Row
 from gongkai.editor.importer.result import Imported
 from gongkai.editor.importer.text import label, one_line
 
-COLUMNS = {
-    "目标名称": "$period", "一级指标": "一级指标", "二级指标": "二级指标", "三级指标": "三级指标",
-    "绩效指标描述": "绩效指标描述", "指标描述": "绩效指标描述", "指标值": "指标值", "指标内容": "指标值",
-    "年度指标值": "指标值", "指标值确定依据": "指标值确定依据", "绩效标准": "绩效标准",
-    "绩效目标分类": "分类编码", "分类编码": "分类编码", "涉密": "涉密",
-}
 LABELS = ("一级指标", "二级指标")
 TEXT_KEYS = ("三级指标", "绩效指标描述", "指标值", "指标值确定依据", "绩效标准")
 
 
 def header_columns(row: Row) -> dict[int, str] | None:
-    """Column → key when the row is an indicator table's header row."""
-    columns = {i: COLUMNS[label(c.text)] for i, c in enumerate(row.cells) if label(c.text) in COLUMNS and not c.merged}
-    keys = set(columns.values())
-    return columns if {"一级指标", "三级指标"} <= keys and len(keys) >= 4 else None
+    """Column → key when the row is an indicator table's header row (header words as forms.column_key
+    reads them: 指标名称, 目标值, 一级, 依据 … as well as the seeds' own)."""
+    from gongkai.editor.importer.forms import header_keys
+    columns = header_keys([c.text if not c.merged else "" for c in row.cells])
+    keys = set(columns.values()) if columns else set()
+    return columns if columns and {"一级指标", "三级指标"} <= keys and len(keys) >= 4 else None
 
 
 @dataclass

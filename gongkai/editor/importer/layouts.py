@@ -26,22 +26,35 @@ class LayoutError(Exception):
     """The file is not in a layout we know; the message is Chinese."""
 
 
-def detect(rows: list[Row]) -> str:
+def detect(rows: list[Row]) -> list[str]:
+    """The layouts the rows may be in, the seed layouts first (read() tries each)."""
+    from gongkai.editor.importer.forms import looks_like_forms
     labels = {label(c.text) for row in rows[:400] for c in row.cells if c.text}
+    found = []
     if {"项目绩效总目标", "项目预算"} & labels and "项目类别" in labels:
-        return "ezhou"
-    if "总计" in labels and "绩效指标" in labels:
-        return "guangzhou"
-    if "项目编码" in labels and ("预算数" in labels or any(label.startswith("预算规模") for label in labels)):
-        return "yutian"
-    raise LayoutError("无法识别表格格式：应为玉田式项目绩效目标表（含“项目编码”“预算数”）、广州式部门项目清单（含“总计”“绩效指标”列）"
-                      "或鄂州式项目申报表（含“项目类别”“项目预算”“项目绩效总目标”）")
+        found.append("ezhou")
+    elif "总计" in labels and "绩效指标" in labels:
+        found.append("guangzhou")
+    elif "项目编码" in labels and ("预算数" in labels or any(label.startswith("预算规模") for label in labels)):
+        found.append("yutian")
+    if looks_like_forms(rows):
+        found.append("form")
+    if not found:
+        raise LayoutError("无法识别表格格式：没有找到“项目名称”栏和其下的指标表表头（一级指标、三级指标或指标名称、指标值或目标值），"
+                          "也不是玉田式项目绩效目标表（含“项目编码”“预算数”）、广州式部门项目清单（含“总计”“绩效指标”列）"
+                          "或鄂州式项目申报表（含“项目类别”“项目预算”“项目绩效总目标”）")
+    return found
 
 
-def read(rows: list[Row], layout: str, fill_empty: bool, title: str | None = None) -> Imported:
+def read(rows: list[Row], layouts: list[str], fill_empty: bool, title: str | None = None) -> Imported:
+    """The reading that places the most: among the layouts that find projects, the one that leaves
+    the fewest cells unplaced (a seed layout on a tie)."""
+    from gongkai.editor.importer.forms import read_forms
     readers: dict[str, Callable[[list[Row], bool, str | None], Imported]] = {
-        "yutian": read_yutian, "guangzhou": read_guangzhou, "ezhou": read_ezhou}
-    return readers[layout](rows, fill_empty, title)
+        "yutian": read_yutian, "guangzhou": read_guangzhou, "ezhou": read_ezhou, "form": read_forms}
+    results = [readers[layout](rows, fill_empty, title) for layout in layouts]
+    with_projects = [r for r in results if r.projects] or results
+    return min(with_projects, key=lambda r: len(r.unmapped))
 
 
 def _amount_in(text: str, unit: str) -> Decimal | None:
@@ -61,13 +74,10 @@ def _year_of(text: str | None) -> int | None:
 
 _YUTIAN_TITLE = re.compile(r"^\d+\s*[.．、]\s*(.+?)绩效目标表$")
 _UNIT_HEAD = re.compile(r"^(\d{6,})\s*(.+)$")
-_MONEY_LABELS = {"预算数": "总额", "项目预算": "总额", "总计": "总额", "财政资金": "财政拨款", "财政拨款": "财政拨款",
-                 "财政专户拨款": "财政专户拨款", "其他资金": "其他资金"}
-
-
 def _money_label(text: str) -> str | None:
-    folded = label(text).removeprefix("其中：").removeprefix("其中:")
-    return _MONEY_LABELS.get(folded)
+    """总额 / 财政拨款 / 财政专户拨款 / 其他资金 for a money label, by the words every reader shares."""
+    from gongkai.editor.importer.forms import money_key
+    return money_key(text)
 
 
 def read_yutian(rows: list[Row], fill_empty: bool, title: str | None) -> Imported:
@@ -106,8 +116,13 @@ def read_yutian(rows: list[Row], fill_empty: bool, title: str | None) -> Importe
                 unit_code, unit_name = _UNIT_HEAD.match(squeeze(head)).groups()  # type: ignore[union-attr]
                 unit_code = code(unit_code)  # full-width digits folded; the name keeps its brackets
                 _add_unit(dept, unit_name, unit_code, row.ref)
+            elif project is not None and len(texts) == 2 and "实施单位" not in project.data:
+                unit_name = squeeze(next(t for t in texts if not unit_of(t)))  # a unit without its code
+                _add_unit(dept, unit_name, None, row.ref)
             if project is not None:
                 project.header.append(f"表头：{' '.join(texts)}")
+                if unit_name:
+                    project.data["实施单位"] = unit_name  # each form names its own unit
             continue
         if project is None:
             overview.feed(row, " ".join(texts))
@@ -149,13 +164,13 @@ def read_yutian(rows: list[Row], fill_empty: bool, title: str | None) -> Importe
     for project in result.projects:
         _secret_form(project)
         if unit_name:
-            project.data["实施单位"] = unit_name
+            project.data.setdefault("实施单位", unit_name)
         project.data["金额单位"] = unit
         if "来源" in dept.data:
             project.data["来源"] = dept.data["来源"]
         _note_missing_money(project)
-    if unit_name:
-        dept.data["部门名称"] = unit_name.removesuffix("本级")
+    if dept.units:  # the first form's unit is the department itself (…本级)
+        dept.data["部门名称"] = dept.units[0].name.removesuffix("本级")
         if dept.units and dept.units[0].code:
             dept.data["部门编码"] = dept.units[0].code
     dept.data["金额单位"] = unit
@@ -205,7 +220,9 @@ def _pairs(row: Row, project: ImportedProject, result: Imported, keys: dict[str,
     i = 0
     while i < len(cells):
         key = keys.get(label(cells[i].text))
-        if key and i + 1 < len(cells):
+        if key and i + 1 == len(cells):
+            break  # a label whose value cell is empty (the row's trailing empty cells are not kept)
+        if key:
             value = one_line(cells[i + 1].text)
             if value and key == "项目属性":
                 project.data[key] = [v for v in re.split(r"[、,，;；]", value) if v.strip()]
@@ -326,7 +343,7 @@ def read_guangzhou(rows: list[Row], fill_empty: bool, title: str | None) -> Impo
         texts = row.values()
         if not texts:
             continue
-        if len(texts) == 1 and "绩效目标表" in texts[0]:
+        if len(texts) == 1 and ("绩效目标表" in texts[0] or (columns is None and not dept.data and not result.unmapped)):
             dept.data.setdefault("来源", one_line(texts[0]))
             result.year = result.year or _year_of(texts[0])
             continue
@@ -358,6 +375,10 @@ def read_guangzhou(rows: list[Row], fill_empty: bool, title: str | None) -> Impo
         if name in ("合计", "总计"):
             dept.data["合计"] = _amount_in(amounts.get("总额", ""), unit)
             dept.comments[("合计",)] = f"来源“合计”行：{stated}"
+            continue
+        if not text.get("goal") and not text.get("indicators") and _amount_in(amounts.get("总额", ""), unit) is None:
+            # a unit's subtotal row has its amount; a row of text alone is a note, never a unit
+            result.skip(row.ref, " ".join(texts), "只有文字、没有金额的行（不是单位小计，也不是项目），未导入")
             continue
         if not text.get("goal") and not text.get("indicators"):
             total = _amount_in(amounts.get("总额", ""), unit)

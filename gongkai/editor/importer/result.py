@@ -79,6 +79,7 @@ class Imported:
     projects: list[ImportedProject] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
     year: int | None = None
+    supplement: list[Any] = field(default_factory=list)  # supplement.Entry rows of the 补充数据 sheet
 
     def skip(self, ref: str, text: str, why: str) -> None:
         self.unmapped.append(Unmapped(ref, text, why))

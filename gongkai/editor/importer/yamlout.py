@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from gongkai.source import schema as S
+from gongkai.source.load import quoted_scalar as quoted
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../schema/{kind}.schema.json"
@@ -31,11 +32,6 @@ def scalar(value: Any) -> str:
     if _reads_back(text):
         return text
     return quoted(text)
-
-
-def quoted(text: str) -> str:
-    """A double-quoted scalar by PyYAML's own emitter, which escapes what YAML cannot hold raw."""
-    return yaml.safe_dump(text, allow_unicode=True, default_style='"', width=float("inf")).rstrip("\n")
 
 
 def _block_ok(text: str) -> bool:
