@@ -79,6 +79,9 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     if not paths.content.is_dir():
         raise ContentError(config_problems + [Problem("E031", str(paths.content), 0, 0, f"内容文件夹不存在（当前文件夹是 {Path.cwd()}）", None,
                                                       "请在网站的项目文件夹（其中有 content/ 和 site_config.yml）中运行，或用 --content 指定内容文件夹。")])
+    if paths.content.resolve() in (Path(paths.content.resolve().anchor), Path.home().resolve()):  # reading it would walk a whole disk
+        raise ContentError(config_problems + [Problem("E031", str(paths.content), 0, 0, "这是根目录或主目录，不是内容文件夹", None,
+                                                      "用 --content 指定网站的内容文件夹（其中是 <年度>/<部门链接名>/ 文件夹）。")])
     with result.stage("load"):
         docs, unreadable = load_documents(paths.content, cache.parsed if cache else None)
         if cache:

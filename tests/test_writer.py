@@ -159,3 +159,10 @@ def test_a_symlink_loop_as_out_is_refused(project: Path, tmp_path: Path) -> None
     result = gongkai(project, "build", "--out", str(tmp_path / "a"))
     assert result.returncode == 2 and "循环的符号链接" in result.stderr and "Traceback" not in result.stderr
     assert (tmp_path / "a").is_symlink() and sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
+
+
+def test_the_root_or_home_as_content_is_refused_at_once(project: Path) -> None:
+    for content in ("/", str(project / "home")):
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--content", content], cwd=project, capture_output=True,
+                                text=True, timeout=60, env=dict(os.environ, PYTHONIOENCODING="utf-8", HOME=str(project / "home")))
+        assert result.returncode == 1 and "E031" in result.stderr and "根目录或主目录" in result.stderr, result.stderr
