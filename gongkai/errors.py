@@ -41,7 +41,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E030": ("涉密登记册有误", "登记册中的每个项目编码都应在内容中存在，每行一个编码。"),
     "E031": ("content 文件夹结构不正确", "内容应放在 content/<年度>/<部门链接名>/ 之下，年度为四位数字。"),
     "E032": ("金额超出合理范围", "金额不能为负数，也不能大于一万亿元；检查是否多写了零或单位写错。"),
-    "E033": ("公开的合计可推算出不公开的涉密金额", "把 site_config.yml 中 disclosure.subtraction 设为 combine 或 suppress，由系统合并或隐藏相关金额；或删去暴露金额的合计。"),
+    "E033": ("公开的数字可推算出不公开的金额", "把 site_config.yml 中 disclosure.subtraction 设为 combine 或 suppress，由系统合并或隐藏相关金额；或删去暴露金额的合计、调大 disclosure.partners，或把相关项目一并设为涉密。"),
     "E040": ("内容或模板文件夹中有不是普通文件的项", "内容和模板只能是普通文件：删除命名管道、设备或套接字，把名为 *.yml 的文件夹改名。"),
     "E041": ("文件名不是有效的 UTF-8", "把文件改成 UTF-8 文件名；Windows 上制作的 zip 文件请用 gongkai import 导入，或解压时选择 GBK 编码。"),
     "C001": ("配置文件 site_config.yml 有误", "按提示改正 site_config.yml 中的该项。"),

@@ -96,7 +96,9 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     assert result.config is not None  # loaded above, or its problems raised
     with result.stage("redact"):
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
-        result.redaction = redact_site(result.site, result.config.disclosure, register)
+        by_file = {d.display: d for d in docs}
+        result.redaction = redact_site(result.site, result.config.disclosure, register,
+                                       lambda file, at: by_file[file].where(at) if file in by_file else (0, 0))
         result.public = result.redaction.public
         result.warnings, result.acknowledged = acknowledge(sort_problems(result.warnings + list(result.redaction.warnings)), docs)
     return result

@@ -65,7 +65,8 @@ def write_config(path: Path, rules: Disclosure | None = None, search: bool = Fal
     path.write_text(
         f"search: {'true' if search else 'false'}\n"
         "disclosure:\n"
-        f"  secret_label: {rules.secret_label}\n  secret_amounts: {rules.secret_amounts}\n  subtraction: {rules.subtraction}\n",
+        f"  secret_label: {rules.secret_label}\n  secret_amounts: {rules.secret_amounts}\n  subtraction: {rules.subtraction}\n"
+        f"  protection: {rules.protection}\n  partners: {rules.partners}\n",
         encoding="utf-8")
     return path
 

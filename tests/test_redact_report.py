@@ -30,7 +30,7 @@ def test_the_report_is_written_beside_the_site_and_the_site_never_mentions_it(tm
     assert rules["涉密字段"]["项数"] == 1
     # One secret amount in a published total: a published amount was combined with it, and the report says which.
     control = report["相减推算检查"][0]
-    assert control["不公开金额的项目"] and control["为防相减推算而合并或隐藏的项目"]
+    assert control["不公开的金额"] and control["为防相减推算而合并或隐藏"]
     markdown = (tmp_path / "reports" / "redaction-report.md").read_text(encoding="utf-8")
     assert "不得公开" in markdown and "s.yml" in markdown
     # The report names items by file and field, never by their secret text.

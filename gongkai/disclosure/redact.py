@@ -6,16 +6,19 @@ secret with the configured wording, and lists every withheld string for the leak
 Levels, widest first: a department (`涉密: true` in 部门.yml: nothing of it is published), a
 unit (its projects become secret projects, its name is withheld), a project (`涉密: true`,
 or its code in the secret register), a field (`涉密字段: [立项依据, …]`), an indicator row
-(`涉密: true` on the row). After that, `disclosure_control` decides which totals and
-further amounts may be published when secret amounts are withheld.
+(`涉密: true` on the row). Before any department is built, the site's amount relations
+(relations.py) and the attacker's LPs (control.py) decide, once for the whole site, which
+totals and further amounts may be published when amounts are withheld.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from gongkai.disclosure import control as dc
+from gongkai.disclosure import relations as rel
 from gongkai.disclosure.links import identity
 from gongkai.disclosure.register import Register, apply_register, check_register, code_key
 from gongkai.source.config import Disclosure
@@ -44,22 +47,13 @@ class LogEntry:
 
 
 @dataclass(frozen=True)
-class ControlResult:
-    """The subtraction check of one department: its table and the plan applied."""
-
-    department: str
-    table: dc.Table
-    plan: dc.Plan
-    mode: str
-
-
-@dataclass(frozen=True)
 class Redaction:
     """Everything redaction produces: the public model, and what stays internal."""
 
     public: PublicSite
     log: tuple[LogEntry, ...] = ()
-    controls: tuple[ControlResult, ...] = ()
+    amounts: dc.Plan | None = None  # the amount protection: what was hidden and the attacker's intervals
+    relations: rel.Relations | None = None
     warnings: tuple[Problem, ...] = ()
 
 
@@ -69,7 +63,7 @@ class _Collector:
     register: frozenset[str] = frozenset()
     withheld: list[Withheld] = field(default_factory=list)
     log: list[LogEntry] = field(default_factory=list)
-    controls: list[ControlResult] = field(default_factory=list)
+    plan: dc.Plan = field(default_factory=lambda: dc.Plan(frozenset()))
     problems: list[Problem] = field(default_factory=list)
 
     def hide(self, text: str | None, source: str, rule: str) -> None:
@@ -180,7 +174,7 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
         department_name=dept.name, unit=unit, money=_money(project.money, show_amount), code=project.code,  # type: ignore[arg-type]
         category=keep("category"), nature=keep("nature"), attributes=attributes, period=keep("period"),
         basis=keep("basis"), purpose=keep("purpose"),
-        period_money=None if "项目期资金" in secret or not show_amount else _money(project.period_money, True),
+        period_money=None if "项目期资金" in secret or rel.period_key(project) in out.plan.hidden else _money(project.period_money, True),
         plan=() if "资金支出计划" in secret else project.plan, goals=goals,
         review_opinion=None if "审核意见" in secret or not review else review.opinion,
         review_date=None if "审核意见" in secret or not review else review.date,
@@ -192,10 +186,10 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
     )
 
 
-def _task(task: Task, by_code: dict[str, PublicProject], secret_codes: set[str], hidden_codes: set[str],
+def _task(task: Task, by_code: dict[str, PublicProject], secret_codes: set[str],
           renamed: dict[str, str], rules: Disclosure, out: _Collector, source: str, hidden: bool = False) -> PublicTask:
     target = by_code.get(task.code or "")
-    amount = None if hidden or task.code in hidden_codes else task.amount
+    amount = None if hidden else task.amount
     if task.code in secret_codes:
         for text in (task.name, task.goal, task.indicator_text):
             out.hide(text, source, "涉密项目的年度任务")
@@ -242,11 +236,7 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
     ordered = sorted(dept.projects, key=lambda p: p.file)
     rules_found = {p.file: _secret_rule(p, dept, secret_units, out) for p in ordered}
     secret = {k: v for k, v in rules_found.items() if v}
-    withheld = rules.secret_amounts == "withhold" or rules.secret_label == "hidden"
-    table = _table(dept, ordered, secret if withheld else {})
-    plan = dc.protect(table, rules.subtraction)
-    out.controls.append(ControlResult(dept.file, table, plan, rules.subtraction))
-    _plan_problems(dept, plan, out)
+    plan = out.plan
     projects: list[PublicProject] = []
     secret_codes: set[str] = set()
     renamed: dict[str, str] = {}
@@ -254,7 +244,7 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
     for project in ordered:
         unit_name = project.unit or dept.name
         unit_public = SECRET_UNIT_LABEL if unit_name in secret_units else unit_name
-        show_amount = project.file not in plan.hidden
+        show_amount = rel.amount_key(project) not in plan.hidden
         if project.file in secret:
             numbered += 1
             rule = secret[project.file]
@@ -283,21 +273,20 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
         projects.append(_public_project(project, dept, unit_public, label, slug, rules, out, show_amount))
     projects.sort(key=lambda p: (-(p.money.total.yuan if p.money.total else Decimal(-1)), p.slug))
     by_code = {p.code: p for p in projects if p.code}
-    hidden_codes = {p.code for p in dept.projects if p.code and p.file in plan.hidden}
-    hidden_tasks = {i for i in range(len(dept.tasks)) if f"任务:{i}" in plan.hidden}
+    hidden_tasks = {i for i in range(len(dept.tasks)) if rel.task_key(dept, i) in plan.hidden}
     total = Amount(sum((p.money.total.yuan for p in dept.projects), Decimal(0)), dept.unit)
-    combined = [p.money.total.yuan for p in dept.projects if p.file in plan.hidden]
+    combined = [p for p in dept.projects if rel.amount_key(p) in plan.hidden]
     show_combined = bool(combined) and rules.subtraction == "combine"
-    units = _units(dept, projects, secret_units, set(plan.suppressed))
-    tasks = tuple(_task(t, by_code, secret_codes, hidden_codes, renamed, rules, out, f"{dept.file}: 年度主要任务[{i + 1}]", i in hidden_tasks)
+    units = _units(dept, projects, {rel.unit_key(dept, u.name) for u in dept.units} & plan.hidden)
+    tasks = tuple(_task(t, by_code, secret_codes, renamed, rules, out, f"{dept.file}: 年度主要任务[{i + 1}]", i in hidden_tasks)
                   for i, t in enumerate(dept.tasks))
     return PublicDepartment(
         name=dept.name, slug=dept.slug, year=dept.year, unit=dept.unit, units=units, projects=tuple(projects),
-        total=total, withheld_total=Amount(sum(combined, Decimal(0)), dept.unit) if show_combined else None,
+        total=total, withheld_total=Amount(sum((p.money.total.yuan for p in combined), Decimal(0)), dept.unit) if show_combined else None,
         short_name=dept.short_name, code=dept.code, level=dept.level, region=dept.region, source=dept.source,
         goal=dept.goal, tasks=tasks, measures=dept.measures,
         indicators=tuple(_indicator(r, f"指标-部门-{i + 1}", rules, out, f"{dept.file}: 绩效指标[{i + 1}]", False) for i, r in enumerate(dept.indicators)),
-        note=dept.note, identity=identity("department", dept.file), withheld_secondary=sum(1 for k in plan.secondary if not k.startswith("任务:")) if show_combined else 0,
+        note=dept.note, identity=identity("department", dept.file), withheld_secondary=sum(1 for p in combined if p.file not in secret) if show_combined else 0,
     )
 
 
@@ -311,60 +300,7 @@ def _secret_rule(project: Project, dept: Department, secret_units: set[str], out
     return None
 
 
-def _table(dept: Department, projects: list[Project], withheld: dict[str, str]) -> dc.Table:
-    """The department's published arithmetic: its total, each unit's stated 合计, and the cells."""
-    cells = tuple(dc.Cell(p.file, _cell_label(p, withheld), p.money.total.yuan, p.file in withheld) for p in projects)
-    totals = [dc.Total("部门合计", f"部门“{dept.name}”的项目支出合计", tuple(p.file for p in projects), suppressible=False)]
-    secret_units = {u.name for u in dept.units if u.secret}
-    for unit in dept.units:
-        if unit.total is not None and unit.name not in secret_units:
-            members = tuple(p.file for p in projects if (p.unit or dept.name) == unit.name)
-            totals.append(dc.Total(f"单位合计:{unit.name}", f"单位“{unit.name}”的合计", members))
-    task_cells, task_total = _task_table(dept, projects, withheld)
-    return dc.Table(dept.file, cells + task_cells, tuple(totals) + task_total)
-
-
-def _task_table(dept: Department, projects: list[Project], withheld: dict[str, str]) -> tuple[tuple[dc.Cell, ...], tuple[dc.Total, ...]]:
-    """年度主要任务 amounts that add up to the department total are a second table of the same money.
-
-    A task linked to a project with the same amount is that project's cell; any other task is a
-    cell of its own (withheld when it belongs to a withheld project), so suppression covers both.
-    """
-    tasks = [(i, t) for i, t in enumerate(dept.tasks) if t.amount is not None]
-    total = sum((p.money.total.yuan for p in projects), Decimal(0))
-    if not tasks or sum((t.amount.yuan for _, t in tasks), Decimal(0)) != total:  # type: ignore[union-attr]
-        return (), ()
-    by_code = {p.code: p for p in projects if p.code}
-    cells, members = [], []
-    for i, task in tasks:
-        linked = by_code.get(task.code or "")
-        if linked is not None and linked.money.total.yuan == task.amount.yuan:  # type: ignore[union-attr]
-            members.append(linked.file)
-            continue
-        key = f"任务:{i}"
-        cells.append(dc.Cell(key, f"年度主要任务第{i + 1}项", task.amount.yuan, linked is not None and linked.file in withheld))  # type: ignore[union-attr]
-        members.append(key)
-    return tuple(cells), (dc.Total("任务合计", "年度主要任务金额之和（等于项目支出合计）", tuple(members), suppressible=False),)
-
-
-def _cell_label(project: Project, withheld: dict[str, str]) -> str:
-    # Messages and the report name a secret project by its file, never by its secret name.
-    if project.file in withheld or "项目名称" in project.secret_fields:
-        return project.code or project.file
-    return project.name
-
-
-def _plan_problems(dept: Department, plan: dc.Plan, out: _Collector) -> None:
-    for exposure in plan.exposures:
-        out.problems.append(Problem("E033", dept.file, 0, 0, exposure.describe(), None,
-                                    "在 site_config.yml 中把 disclosure.subtraction 设为 combine 或 suppress（自动合并或隐藏相关金额），"
-                                    "或删去该合计（单位“合计”可以省略）。"))
-    for exposure in plan.unprotectable:
-        out.problems.append(Problem("E033", dept.file, 0, 0, exposure.describe() + "，且无法用隐藏其他金额来保护", None,
-                                    "该部门公开的项目太少，无法隐藏涉密金额：把 disclosure.secret_amounts 设为 show，或与保密部门商定公开方式。"))
-
-
-def _units(dept: Department, projects: list[PublicProject], secret_units: set[str], suppressed: set[str]) -> tuple[PublicUnit, ...]:
+def _units(dept: Department, projects: list[PublicProject], suppressed: set[str]) -> tuple[PublicUnit, ...]:
     units = []
     declared = [u for u in dept.units if not u.secret]
     names = [u.name for u in declared]
@@ -374,7 +310,7 @@ def _units(dept: Department, projects: list[PublicProject], secret_units: set[st
         spec = next((u for u in declared if u.name == name), None)
         members = tuple(p for p in projects if p.unit == name)
         slug = (spec.slug if spec and spec.slug else slugify(name)) or "unit"
-        total = spec.total if spec and f"单位合计:{name}" not in suppressed else None
+        total = spec.total if spec and rel.unit_key(dept, name) not in suppressed else None
         units.append(PublicUnit(name=name, slug=slug, code=spec.code if spec else None, total=total, projects=members))
     for label, slug in ((SECRET_UNIT_LABEL, "shemi-danwei"), (UNIT_WITHHELD_LABEL, "danwei-bu-gongkai")):
         members = tuple(p for p in projects if p.unit == label)
@@ -416,7 +352,11 @@ def code_warnings(public: PublicSite, withheld: list[Withheld]) -> list[Problem]
 
 # ---- entry points -----------------------------------------------------------------------------
 
-def redact_site(site: Site, rules: Disclosure, register: Register | None = None) -> Redaction:
+# Where a YAML path of a content file stands: (file, keys) → (line, column); (0, 0) when unknown.
+Locate = Callable[[str, tuple[str | int, ...]], tuple[int, int]]
+
+
+def redact_site(site: Site, rules: Disclosure, register: Register | None = None, locate: Locate | None = None) -> Redaction:
     """The public site for the given disclosure rules, with what stays internal beside it.
 
     Raises ContentError (E033) when `disclosure.subtraction` is fail and a published total
@@ -426,8 +366,113 @@ def redact_site(site: Site, rules: Disclosure, register: Register | None = None)
     if register is not None:
         check_register(site, register)
     site = apply_register(site, register)
+    relations = _relations(site, out)
+    out.plan = _amount_plan(relations, site, rules)
+    _plan_problems(out.plan, relations, rules, out, locate or (lambda file, at: (0, 0)))
     departments = tuple(d for d in (_department(dept, rules, out) for dept in site.departments) if d is not None)
+    _amounts_in_text(departments, relations, out)
     if out.problems:
         raise ContentError(out.problems)
     public = PublicSite(departments=departments, withheld=tuple(out.withheld))
-    return Redaction(public, tuple(out.log), tuple(out.controls), tuple(code_warnings(public, out.withheld)))
+    return Redaction(public, tuple(out.log), out.plan, relations, tuple(code_warnings(public, out.withheld)))
+
+
+# ---- amounts ----------------------------------------------------------------------------------
+
+def _relations(site: Site, out: _Collector) -> rel.Relations:
+    """The site's published arithmetic, knowing which projects are secret and whose amounts are withheld."""
+    secret: set[str] = set()
+    for dept in site.departments:
+        secret_units = {u.name for u in dept.units if u.secret}
+        secret.update(p.file for p in dept.projects if dept.secret or _secret_rule(p, dept, secret_units, out))
+    rules = out.rules
+    withheld = secret if rules.secret_amounts == "withhold" or rules.secret_label == "hidden" else set()
+    return rel.site_relations(site, secret, withheld)
+
+
+def _amount_plan(relations: rel.Relations, site: Site, rules: Disclosure) -> dc.Plan:
+    """Hide by the structural rule, publish the combined lines it implies, then solve the attacker's LPs."""
+    hidden, secondary = dc.choose(relations, rules.subtraction, rules.partners)
+    if rules.subtraction == "combine":
+        for dept in site.departments:
+            if not dept.secret:
+                rel.combined_line(relations, dept, hidden)
+    return dc.Plan(hidden, secondary, dc.intervals(relations, hidden, rules.protection), rules.subtraction)
+
+
+_CHOICES = ("可选：删去暴露金额的合计（单位“合计”可以省略，年度主要任务可以不写金额，项目期资金可以不填）；"
+            "在 site_config.yml 中把 disclosure.partners 调大，让每个不公开的金额与更多项目合并列示；"
+            "把相关项目一并设为涉密；或与保密部门商定公开方式。")
+
+
+def _strings(value: object, out: list[str]) -> None:
+    """Every string inside a public value (its dataclass fields, tuples and lists), in order."""
+    kind = type(value)
+    if kind is str:
+        out.append(value)  # type: ignore[arg-type]
+    elif kind is tuple or kind is list:
+        for item in value:  # type: ignore[attr-defined]
+            _strings(item, out)
+    elif hasattr(value, "__dataclass_fields__"):
+        for item in vars(value).values():
+            _strings(item, out)
+
+
+def _page_texts(departments: tuple[PublicDepartment, ...]) -> list[tuple[str, str]]:
+    """(page path, its texts joined) for each department page (without its projects) and project page."""
+    pages = []
+    for dept in departments:
+        own: list[str] = []
+        for name, item in vars(dept).items():
+            if name != "projects" and name != "units":
+                _strings(item, own)
+        pages.append((dept.path, "\n".join(own)))
+        for project in dept.projects:
+            texts: list[str] = []
+            _strings(project, texts)
+            pages.append((project.path, "\n".join(texts)))
+    return pages
+
+
+def _amounts_in_text(departments: tuple[PublicDepartment, ...], relations: rel.Relations, out: _Collector) -> None:
+    protected = frozenset(relations.primary) | frozenset(out.plan.secondary)  # not `fixed`: shown elsewhere anyway
+    if not protected:
+        return
+    for where, cell in dict.fromkeys(dc.stated_in_text(_page_texts(departments), relations, protected)):
+        out.problems.append(Problem("E033", cell.source.split(": ")[0], 0, 0,
+                                    f"公开的文字（页面 {where.strip()}）写出了不公开的金额（{cell.source}）", None,
+                                    "改写这段公开文字，不写出该金额（例如成本指标写成比例或不含金额）；或把该项目一并设为涉密。"))
+
+
+def _plan_problems(plan: dc.Plan, relations: rel.Relations, rules: Disclosure, out: _Collector, locate: Locate) -> None:
+    said: set[tuple[object, ...]] = set()
+    for exposure in plan.exposures:
+        same = (exposure.low, exposure.high, exposure.relations)  # a 财政拨款 equal to its 总额, a task equal to its project: said once
+        if same in said:
+            continue
+        said.add(same)
+        file = exposure.cell.source.split(": ")[0]
+        line, column = locate(file, exposure.cell.at) if exposure.cell.at else (0, 0)
+        if rules.subtraction == "fail":
+            hint = "在 site_config.yml 中把 disclosure.subtraction 设为 combine 或 suppress（按文件顺序自动合并或隐藏相关金额）。" + _CHOICES
+            detail = exposure.describe()
+        else:
+            hint, detail = _CHOICES, exposure.describe() + "，按规则合并或隐藏其他金额后仍无法保护"
+        published = _published_places(exposure, relations, plan, locate)
+        if published:
+            detail += "。公开的相关数字：" + "、".join(published)
+        out.problems.append(Problem("E033", file, line, column, detail, None, hint))
+
+
+def _published_places(exposure: dc.Interval, relations: rel.Relations, plan: dc.Plan, locate: Locate) -> list[str]:
+    """file:line of each published amount in the relations that reach the exposed one."""
+    places = []
+    for relation in exposure.relations:
+        for key in relation.cells:
+            cell = relations.cells[key]
+            if cell.block in plan.hidden:
+                continue
+            file = cell.source.split(": ")[0]
+            line, _ = locate(file, cell.at) if cell.at else (0, 0)
+            places.append(f"{file}:{line}（{cell.source.split(': ')[-1]}）" if line else cell.source)
+    return list(dict.fromkeys(places))[:12]

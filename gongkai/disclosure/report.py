@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -48,18 +49,7 @@ def report_data(redaction: Redaction) -> dict[str, Any]:
         departments[entry.department].append({"来源": entry.source, "规则": entry.rule,
                                               "金额（元）": yuan_text(entry.amount) if entry.amount is not None else None})
     strings: Counter[str] = Counter(item.rule for item in redaction.public.withheld)
-    controls = []
-    for control in redaction.controls:
-        plan = control.plan
-        if not (plan.hidden or plan.suppressed or plan.exposures or plan.unprotectable):
-            continue
-        controls.append({
-            "部门文件": control.department, "方式": control.mode,
-            "不公开金额的项目": sorted(control.table.cell(k).label for k in plan.hidden),
-            "为防相减推算而合并或隐藏的项目": [control.table.cell(k).label for k in plan.secondary],
-            "不公开的合计": [next(t.label for t in control.table.totals if t.key == k) for k in plan.suppressed],
-            "可推算的合计": [e.describe() for e in plan.exposures + plan.unprotectable],
-        })
+    controls = _amount_proof(redaction)
     return {
         "说明": "内部脱密报告，供保密审查使用，不得公开，不得放入网站文件夹。",
         "按规则统计": [{"规则": rule, "项数": by_rule[rule], "金额（元）": yuan_text(amounts[rule]) if rule in amounts else None}
@@ -71,6 +61,25 @@ def report_data(redaction: Redaction) -> dict[str, Any]:
     }
 
 
+def _yuan_fraction(value: Fraction | None) -> str:
+    return "不限（仅一万亿元上限）" if value is None else yuan_text(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+def _amount_proof(redaction: Redaction) -> list[dict[str, Any]]:
+    """For each withheld amount: the interval the attacker's LP reaches, and the relations used."""
+    plan, relations = redaction.amounts, redaction.relations
+    if plan is None or relations is None or not plan.intervals:
+        return []
+    return [{
+        "方式": plan.mode,
+        "为防相减推算而合并或隐藏": [relations.cells[b].label if b in relations.cells else b for b in plan.secondary],
+        "不公开的金额": [{"金额": i.cell.label, "来源": i.cell.source, "金额（元）": yuan_text(i.cell.value),
+                    "可推算的最小值（元）": _yuan_fraction(i.low), "可推算的最大值（元）": _yuan_fraction(i.high),
+                    "可精确算出": i.exact, "受保护": i.protected, "所用关系": [r.label for r in i.relations]}
+                   for i in plan.intervals],
+    }]
+
+
 def report_markdown(data: dict[str, Any]) -> str:
     lines = ["# 脱密报告（内部，不得公开）", "", data["说明"], "", "## 按规则统计", "", "| 规则 | 项数 | 金额（元） |", "| --- | ---: | ---: |"]
     lines += [f"| {r['规则']} | {r['项数']} | {r['金额（元）'] or '—'} |" for r in data["按规则统计"]]
@@ -79,12 +88,15 @@ def report_markdown(data: dict[str, Any]) -> str:
         lines.append(f"### {dept['部门文件']}")
         lines += [f"- {i['来源']}：{i['规则']}" + (f"，{i['金额（元）']} 元" if i["金额（元）"] else "") for i in dept["项目"]]
         lines.append("")
-    lines += ["## 相减推算检查", ""]
-    for control in data["相减推算检查"] or [{"部门文件": "（无不公开的金额）"}]:
-        lines.append(f"- {control['部门文件']}" + (f"（{control['方式']}）" if "方式" in control else ""))
-        for key in ("不公开金额的项目", "为防相减推算而合并或隐藏的项目", "不公开的合计", "可推算的合计"):
-            if control.get(key):
-                lines.append(f"  - {key}：{'；'.join(control[key])}")
+    lines += ["## 相减推算检查（攻击者线性规划）", ""]
+    for control in data["相减推算检查"] or [{"方式": "（无不公开的金额）", "为防相减推算而合并或隐藏": [], "不公开的金额": []}]:
+        lines.append(f"- 方式：{control['方式']}")
+        if control["为防相减推算而合并或隐藏"]:
+            lines.append(f"  - 为防相减推算而合并或隐藏：{'；'.join(control['为防相减推算而合并或隐藏'])}")
+        for item in control["不公开的金额"]:
+            state = "受保护" if item["受保护"] else "可推算"
+            lines.append(f"  - {item['来源']}（{item['金额（元）']} 元）：{state}，可推算到 {item['可推算的最小值（元）']} 至 "
+                         f"{item['可推算的最大值（元）']} 元；所用关系：{'；'.join(item['所用关系']) or '无'}")
     if data["警告"]:
         lines += ["", "## 警告", ""] + [f"- {w}" for w in data["警告"]]
     return "\n".join(lines) + "\n"

@@ -44,8 +44,12 @@ DISCLOSURE_OPTIONS: tuple[Option, ...] = (
     Option("secret_indicator_wording", "保密项目", "涉密指标行各单元格显示的用语。"),
     Option("secret_label", "code", "涉密项目在公开页面上的名称：code 显示项目编码；numbered 显示“涉密项目1、2…”；hidden 不列出。", ("code", "numbered", "hidden")),
     Option("secret_amounts", "show", "涉密项目金额：show 公开（与广州示例一致）；withhold 不公开。", ("show", "withhold")),
-    Option("subtraction", "combine", "不公开金额但公开合计时防止相减推算：combine 合并为“涉密项目合计”一行；suppress 不公开合计行：先隐藏单位合计，再隐藏其他项目金额（补充隐藏）；fail 停止构建。", ("combine", "suppress", "fail")),
+    Option("subtraction", "combine", "不公开金额但公开合计时防止相减推算：combine 合并为“涉密项目合计”一行；suppress 不公开该合计行；两者都不公开含涉密金额的单位合计、其他年度的项目期资金和相关任务金额，并按文件顺序把其后的项目金额一并不公开（补充隐藏）；fail 停止构建。", ("combine", "suppress", "fail")),
+    Option("protection", 10, "保护幅度（百分比，1–100）：任何不公开的金额，按全站公开的数字和算术关系推算，上下都至少不确定这么多，否则合并、隐藏更多或停止构建（E033）。"),
+    Option("partners", 1, "补充隐藏：在总是公开的合计（部门项目支出合计、任务金额之和）中，除第一个不公开的金额外至少再有多少个金额不公开；不够时按文件顺序取其后的公开项目（1–20）。"),
 )
+
+_INT_RANGES = {"protection": (1, 100), "partners": (1, 20)}
 
 
 # Text options that are often all digits, and may be written without quotes.
@@ -59,6 +63,8 @@ class Disclosure:
     secret_label: str = "code"
     secret_amounts: str = "show"
     subtraction: str = "combine"
+    protection: int = 10  # %
+    partners: int = 1
 
 
 @dataclass(frozen=True)
@@ -93,11 +99,22 @@ def _check_options(options: tuple[Option, ...], data: dict[str, Any], doc: Docum
             problems.append(Problem("C001", doc.display, *where, f"“{key}”应为 true 或 false", str(value)))
         elif expected is str and (not isinstance(value, str) or isinstance(value, YamlNumber) and key not in _DIGIT_TEXT):
             problems.append(Problem("C001", doc.display, *where, f"“{key}”应为文字", str(value)))
+        elif expected is int and not _whole_in_range(key, value):
+            low, high = _INT_RANGES.get(key, (0, 10**9))
+            problems.append(Problem("C001", doc.display, *where, f"“{key}”应为 {low} 到 {high} 之间的整数", str(value)))
         elif option.choices and value not in option.choices:
             problems.append(Problem("C001", doc.display, *where, f"“{key}”只能是 {' / '.join(option.choices)}", str(value)))
         else:
-            values[key] = str(value) if expected is str else value
+            values[key] = str(value) if expected is str else int(value) if expected is int else value
     return values
+
+
+def _whole_in_range(key: str, value: Any) -> bool:
+    """A whole number (YAML numbers arrive as their text) within the option's range."""
+    if isinstance(value, bool) or not (isinstance(value, int) or isinstance(value, YamlNumber) and value.isdigit()):
+        return False
+    low, high = _INT_RANGES.get(key, (0, 10**9))
+    return low <= int(value) <= high
 
 
 def load_config(path: Path) -> Config:
