@@ -71,7 +71,7 @@ def _tree_hash(folder: Path, pattern: str) -> bytes:
 @functools.lru_cache(maxsize=None)
 def _audit_code() -> bytes:
     """The code that decides what the audit finds: files it passed are audited again when it changes."""
-    return _hash(b"".join((_PACKAGE / name).read_bytes() for name in ("publish/audit.py", "publish/search.py", "public.py")))
+    return _hash(b"".join((_PACKAGE / name).read_bytes() for name in ("publish/audit.py", "publish/search.py", "public.py", "leaks.py")))
 
 
 def build_key(templates: Path, config: Path, extra: bytes = b"") -> bytes:

@@ -97,7 +97,7 @@ def run(argv: list[str] | None = None) -> int:
             projects = sum(len(d.projects) for d in result.site.departments)
             print(f"检查通过：{len(result.site.departments)} 个部门，{projects} 个项目，{warning_summary(result)}。")
             if args.report:
-                write_check_report(result, args.report)
+                return write_check_report(result, args.report, args.content, _paths(args).out)
             return 0
         if command == "audit":
             return _audit(args)

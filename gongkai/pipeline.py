@@ -21,6 +21,7 @@ from gongkai.source.load import load_documents, unreadable_entries
 from gongkai.source.model import Site
 from gongkai.publish.pages import build_pages
 from gongkai.public import PublicSite
+from gongkai.disclosure.exemptions import with_exemptions
 from gongkai.disclosure.redact import Redaction, redact_site
 from gongkai.disclosure.register import read_register
 from gongkai.publish.redirects import plan, read_manifest, redirect_files
@@ -97,8 +98,8 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
     with result.stage("redact"):
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
         by_file = {d.display: d for d in docs}
-        result.redaction = redact_site(result.site, result.config.disclosure, register,
-                                       lambda file, at: by_file[file].where(at) if file in by_file else (0, 0))
+        result.redaction = with_exemptions(redact_site(result.site, result.config.disclosure, register,
+                                                       lambda file, at: by_file[file].where(at) if file in by_file else (0, 0)), docs)
         result.public = result.redaction.public
         result.warnings, result.acknowledged = acknowledge(sort_problems(result.warnings + list(result.redaction.warnings)), docs)
     return result
@@ -188,7 +189,7 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
     report_dir = paths.report_dir or default_report_dir(paths.out)
     check_output(paths.out, [("内容文件夹", paths.content), ("配置文件", paths.config), ("模板文件夹", paths.templates),
                              ("涉密登记册", paths.secret_register)])
-    check_location(report_dir, paths.out)  # before anything is built: the report must never be published
+    check_location(report_dir, paths.out, paths.content)  # before anything is built: the report must never be published
     check_output(paths.out, [("脱密报告文件夹", report_dir)])  # nor may the site replace the report folder
     if cache is True:
         cache = BuildCache.open(paths.out) if os.environ.get("GONGKAI_CACHE", "1") != "0" else None

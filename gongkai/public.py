@@ -149,6 +149,18 @@ class Withheld:
 
 
 @dataclass(frozen=True)
+class AuditExemptions:
+    """What the leak audit does not search for, decided in disclosure/exemptions.py from the
+    source content (never from this public model, which a redaction mistake would corrupt)."""
+
+    # Normalised forms (gongkai.leaks) of withheld texts that a public source field holds whole —
+    # a generic indicator name, and every form that text takes — or that the secret record
+    # declares public (公开文字).
+    forms: tuple[str, ...] = field(default=(), repr=False)
+    names: tuple[str, ...] = ()  # public names in the source: the search index publishes their pinyin
+
+
+@dataclass(frozen=True)
 class PublicSite:
     """The published departments, and (for the audit only) the withheld strings.
 
@@ -158,6 +170,7 @@ class PublicSite:
 
     departments: tuple[PublicDepartment, ...]
     withheld: tuple[Withheld, ...]
+    exempt: AuditExemptions = AuditExemptions()
 
     @property
     def years(self) -> tuple[int, ...]:

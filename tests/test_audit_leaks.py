@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, run_cli
 from gongkai import cli
 from gongkai.publish import search
-from gongkai.publish.audit import Matcher, audit_files, needles, normalise, public_corpus, read_dir, scan
+from gongkai.publish.audit import Matcher, audit_files, audit_needles, normalise, read_dir, scan
 from gongkai.source.config import Disclosure
 from gongkai.pipeline import build, check
 from gongkai.slugs import pinyin_words
@@ -296,7 +296,7 @@ def test_matcher_reports_positions_and_never_matches_across_the_separator() -> N
     matcher = Matcher(["abcd", "秘密测试", "xy"])
     text = SEPARATOR.join(["zzabcd", "ab", "cd", "秘密", "测试", "xy"])
     assert sorted(matcher.found_at(text)) == [(2, "abcd"), (text.index("xy"), "xy")]
-    long = "q" * (Matcher._CHUNK - 2) + "abcd" + "q" * 10 + "秘密测试"  # across the chunk boundary
+    long = "q" * ((1 << 20) - 2) + "abcd" + "q" * 10 + "秘密测试"  # a long text: where the old matcher cut chunks
     assert matcher.occurring(long) == {"abcd", "秘密测试"}
 
 
@@ -304,7 +304,7 @@ def test_a_scan_across_processes_reports_what_one_process_does(built: tuple[Path
     site, content, config = built
     result = check(check.__globals__["Paths"](content=content, config=config, templates=ROOT / "templates", out=site))
     assert result.public is not None
-    found = needles(result.public.withheld, public_corpus(result.public))
+    found = audit_needles(result.public)
     files = read_dir(site)
     for i, path in enumerate(sorted(files)[::7]):  # leaks spread over the files, so every process finds some
         files[path] += f"<p>{SECRET if i % 2 else BASIS_PIECE}</p>".encode()

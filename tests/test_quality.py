@@ -6,6 +6,8 @@ import html
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli
 
 SCHEMA = "# yaml-language-server: $schema=../../../schema/{}.schema.json\n"
@@ -154,4 +156,128 @@ def test_secret_rows_and_units_are_only_counted(tmp_path: Path) -> None:
     text = _text(report)
     assert "机密" not in text
     assert "长期目标有 1 行涉密指标，未列入审查内容" in text
-    assert "涉密项目 T002" in text and "涉密项目：只列出问题数量" in text
+    assert "涉密项目（content/2026/ceshi/t002.yml）" in text and "涉密项目：只列出问题数量" in text
+
+
+def _secret_tree(root: Path) -> tuple[Path, list[str]]:
+    """A tree with secrets at every level: returns the content folder and every withheld text."""
+    _tree(root)
+    folder = root / "2026" / "ceshi"
+    secrets = ["机要单位甲", "机要任务乙名称", "机要工程丙", "机要立项依据丁文字", "机要目标戊的内容", "机要指标己", "机要值庚次数",
+               "机要登记辛工程", "机要名称壬工程", "机要部门指标癸"]
+    dept = folder / "部门.yml"
+    dept.write_text(dept.read_text(encoding="utf-8") + f"""  - 任务名称: {secrets[1]}
+    金额: 3
+    项目编码: "S003"
+绩效指标:
+  - 一级指标: 产出指标
+    三级指标: {secrets[9]}
+    指标值: 很多
+    涉密: true
+单位:
+  - 单位名称: 测试部门
+  - 单位名称: {secrets[0]}
+    涉密: true
+""", encoding="utf-8")
+    (folder / "s003.yml").write_text(SCHEMA.format("project") + f"""项目名称: {secrets[2]}
+项目编码: "S003"
+涉密: true
+立项依据: {secrets[3]}
+资金:
+  总额: 3
+年度目标:
+  目标: {secrets[4]}
+  指标:
+    - 一级指标: 产出指标
+      三级指标: {secrets[5]}
+      指标值: {secrets[6]}
+""", encoding="utf-8")
+    (folder / "u004.yml").write_text(SCHEMA.format("project") + f"""项目名称: 机要单位的项目
+项目编码: "U004"
+实施单位: {secrets[0]}
+资金:
+  总额: 1
+年度目标:
+  指标:
+    - 一级指标: 产出指标
+      三级指标: 机要单位项目指标
+      指标值: 很好
+""", encoding="utf-8")
+    (folder / "r005.yml").write_text(SCHEMA.format("project") + f"""项目名称: {secrets[7]}
+项目编码: "r-005"
+资金:
+  总额: 1
+年度目标:
+  目标: 登记册项目的机要目标
+""", encoding="utf-8")
+    (folder / "f006.yml").write_text(SCHEMA.format("project") + f"""项目名称: {secrets[8]}
+项目编码: "F006"
+涉密字段: [项目名称, 年度目标]
+资金:
+  总额: 1
+年度目标:
+  目标: 字段涉密的机要目标
+  指标:
+    - 一级指标: 产出指标
+      三级指标: 字段涉密机要指标
+      指标值: 不可衡量
+""", encoding="utf-8")
+    tasks = dept.read_text(encoding="utf-8").replace("    金额: 12\n", "    金额: 12\n")
+    dept.write_text(tasks, encoding="utf-8")
+    return root, secrets + ["机要单位的项目", "机要单位项目指标", "登记册项目的机要目标", "字段涉密的机要目标", "字段涉密机要指标"]
+
+
+def test_the_review_of_a_tree_with_secrets_holds_no_withheld_text(tmp_path: Path) -> None:
+    from test_redact_kit import leaks
+    content, secrets = _secret_tree(tmp_path / "content")
+    register = tmp_path / "register.txt"
+    register.write_text("R005\n", encoding="utf-8")  # other case and separators than the file's r-005
+    report = tmp_path / "review" / "r.html"
+    result = run_cli("check", "--content", str(content), "--secret-register", str(register), "--report", str(report))
+    assert result.returncode == 0, result.stderr
+    # An independent reader (not the audit's): the text, its pinyin and initials, anywhere in the bytes.
+    assert leaks(report.parent, secrets) == []
+    text = _text(report)
+    assert "机要" not in text
+    for file in ("s003.yml", "u004.yml", "r005.yml"):
+        assert f"涉密项目（content/2026/ceshi/{file}）" in text
+    assert "名称涉密项目（content/2026/ceshi/f006.yml）" in text and "年度目标为涉密字段" in text
+    assert "部门整体指标有 1 行涉密指标" in text
+
+
+@pytest.mark.parametrize("inside", ["site", "content"])
+def test_the_review_is_refused_inside_the_site_or_the_content(tmp_path: Path, inside: str) -> None:
+    from conftest import ROOT
+    content = tmp_path / "content"
+    _tree(content)
+    target = (ROOT / "site" / "review-test-should-not-exist.html") if inside == "site" else (content / "2026" / "r.html")
+    result = run_cli("check", "--content", str(content), "--report", str(target))
+    assert result.returncode == 2 and "质量审查报告不能写在" in result.stderr and "Traceback" not in result.stderr
+    assert not target.exists()
+
+
+def test_the_review_carries_the_signature_the_audit_knows(tmp_path: Path) -> None:
+    import shutil
+    from conftest import example_paths
+    from gongkai.pipeline import build
+    report = tmp_path / "r.html"
+    assert run_cli("check", "--report", str(report)).returncode == 0
+    build(example_paths(tmp_path / "site"))
+    shutil.copy(report, tmp_path / "site" / "2025" / "zhiliang.html")
+    result = run_cli("audit", str(tmp_path / "site"))
+    assert result.returncode == 1 and "2025/zhiliang.html" in result.stderr and "内部" in result.stderr
+
+
+def test_a_review_that_would_quote_a_secret_is_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A broken secrecy lookup (every record public): the second line refuses the review.
+    from conftest import ROOT
+    from gongkai.disclosure.exemptions import Secrecy
+    from gongkai.editor import quality
+    from gongkai.pipeline import Paths, check
+    content, _ = _secret_tree(tmp_path / "content")
+    result = check(Paths(content=content, config=ROOT / "site_config.yml", templates=ROOT / "templates", out=tmp_path / "site"))
+    monkeypatch.setattr(quality, "secrecy", lambda withheld: Secrecy())
+    target = tmp_path / "r.html"
+    with pytest.raises(quality.WithheldInReport):
+        quality.write_report(result, target)
+    assert not target.exists()

@@ -54,3 +54,45 @@ def test_the_report_folder_can_be_chosen_but_not_inside_the_site(tmp_path: Path)
     inside = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site2"), "--report-dir", str(tmp_path / "site2" / "r"))
     assert inside.returncode == 2 and "不能写在网站输出文件夹" in inside.stderr
     assert not (tmp_path / "site2").exists()
+    in_content = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site3"), "--report-dir", str(content / "r"))
+    assert in_content.returncode == 2 and "不能写在content 内容文件夹" in in_content.stderr and not (content / "r").exists()
+
+
+def _built_with_report(tmp_path: Path) -> tuple[Path, Path, Path]:
+    content = tree(tmp_path / "content")
+    config = tmp_path / "c.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    result = run_cli("build", "--content", str(content), "--config", str(config), "--out", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    return content, config, tmp_path / "reports"
+
+
+def _audit(content: Path, config: Path, site: Path) -> tuple[int, str]:
+    result = run_cli("audit", "--content", str(content), "--config", str(config), str(site))
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_a_report_copied_into_the_site_under_any_name_or_packed_fails_the_audit(tmp_path: Path) -> None:
+    import gzip
+    import io
+    import shutil
+    import zipfile
+    content, config, reports = _built_with_report(tmp_path)
+    site = tmp_path / "site"
+    assert _audit(content, config, site)[0] == 0
+    report_json = (reports / "redaction-report.json").read_bytes()
+    report_md = (reports / "redaction-report.md").read_bytes()
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("资料/附件1.txt", report_md)
+    plants = {"assets/data.json": report_json, "2025/notes.html": b"<p>" + report_md + b"</p>",
+              "downloads/archive.zip": packed.getvalue(), "downloads/backup.json.gz": gzip.compress(report_json),
+              # what a reader copies from the rendered Markdown: the text only, line breaks gone
+              "copied.txt": b" ".join(report_md.replace(b"<!--", b"").replace(b"-->", b"").split())}
+    for name, data in plants.items():
+        copy = tmp_path / f"copy-{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(site, copy)
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / name).write_bytes(data)
+        code, output = _audit(content, config, copy)
+        assert code == 1 and name in output and "内部" in output, (name, output)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from gongkai.disclosure import control as dc
 from gongkai.disclosure import relations as rel
@@ -55,6 +56,7 @@ class Redaction:
     amounts: dc.Plan | None = None  # the amount protection: what was hidden and the attacker's intervals
     relations: rel.Relations | None = None
     warnings: tuple[Problem, ...] = ()
+    declared: tuple[Any, ...] = ()  # exemptions.Declared: texts secret records declare public (公开文字)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.disclosure.redact import Redaction
+from gongkai.leaks import SIGNATURE
 from gongkai.values import yuan_text
 
 REPORT_JSON = "redaction-report.json"
@@ -31,10 +32,19 @@ def default_report_dir(out: Path) -> Path:
     return out.parent / "reports"
 
 
-def check_location(report_dir: Path, out: Path) -> None:
-    folder, site = report_dir.resolve(), out.resolve()
-    if folder == site or folder.is_relative_to(site):
-        raise ReportLocationError(f"脱密报告不能写在网站输出文件夹 {out} 之内（会被公开）；请用 --report-dir 指定网站之外的文件夹。")
+def check_location(report_dir: Path, out: Path, content: Path | None = None) -> None:
+    folders = {"网站输出文件夹": out} | ({"content 内容文件夹": content} if content is not None else {})
+    refuse_inside(report_dir, folders, "脱密报告", "--report-dir 指定网站和 content 之外的文件夹")
+
+
+def refuse_inside(target: Path, folders: dict[str, Path], what: str, how: str) -> None:
+    """ReportLocationError when an internal report would be written into one of the folders
+    (the site is published; content/ is copied around and imported)."""
+    resolved = target.resolve()
+    for name, folder in folders.items():
+        inside = folder.resolve()
+        if resolved == inside or resolved.is_relative_to(inside):
+            raise ReportLocationError(f"{what}不能写在{name} {folder} 之内（会被公开或随内容传播）；请用 {how}。")
 
 
 def report_data(redaction: Redaction) -> dict[str, Any]:
@@ -51,12 +61,15 @@ def report_data(redaction: Redaction) -> dict[str, Any]:
     strings: Counter[str] = Counter(item.rule for item in redaction.public.withheld)
     controls = _amount_proof(redaction)
     return {
+        "内部报告标识": SIGNATURE,  # the leak audit fails on any site file that carries it
         "说明": "内部脱密报告，供保密审查使用，不得公开，不得放入网站文件夹。",
         "按规则统计": [{"规则": rule, "项数": by_rule[rule], "金额（元）": yuan_text(amounts[rule]) if rule in amounts else None}
                        for rule in sorted(by_rule)],
         "审计检索的不公开文字（按规则）": [{"规则": rule, "条数": strings[rule]} for rule in sorted(strings)],
         "各部门": [{"部门文件": dept, "项目": sorted(items, key=lambda i: (i["来源"], i["规则"]))} for dept, items in sorted(departments.items())],
         "相减推算检查": controls,
+        "声明公开的文字": [{"位置": f"{d.place.file}:{d.place.line}", "文字": d.text, "涉及": list(d.covers)}
+                          for d in redaction.declared],
         "警告": [w.format() for w in redaction.warnings],
     }
 
@@ -81,7 +94,7 @@ def _amount_proof(redaction: Redaction) -> list[dict[str, Any]]:
 
 
 def report_markdown(data: dict[str, Any]) -> str:
-    lines = ["# 脱密报告（内部，不得公开）", "", data["说明"], "", "## 按规则统计", "", "| 规则 | 项数 | 金额（元） |", "| --- | ---: | ---: |"]
+    lines = [f"<!-- {SIGNATURE} -->", "# 脱密报告（内部，不得公开）", "", data["说明"], "", "## 按规则统计", "", "| 规则 | 项数 | 金额（元） |", "| --- | ---: | ---: |"]
     lines += [f"| {r['规则']} | {r['项数']} | {r['金额（元）'] or '—'} |" for r in data["按规则统计"]]
     lines += ["", "## 各部门", ""]
     for dept in data["各部门"]:
@@ -97,8 +110,12 @@ def report_markdown(data: dict[str, Any]) -> str:
             state = "受保护" if item["受保护"] else "可推算"
             lines.append(f"  - {item['来源']}（{item['金额（元）']} 元）：{state}，可推算到 {item['可推算的最小值（元）']} 至 "
                          f"{item['可推算的最大值（元）']} 元；所用关系：{'；'.join(item['所用关系']) or '无'}")
+    lines += ["", "## 声明公开的文字（公开文字）", ""]
+    lines += [f"- {d['位置']}：“{d['文字']}”" + (f"（{'；'.join(d['涉及'])}）" if d["涉及"] else "（不对应本文件不公开的内容，未起作用）")
+              for d in data["声明公开的文字"]] or ["- （无）"]
     if data["警告"]:
         lines += ["", "## 警告", ""] + [f"- {w}" for w in data["警告"]]
+    lines += ["", f"内部报告标识：{SIGNATURE}"]
     return "\n".join(lines) + "\n"
 
 

@@ -156,7 +156,13 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_check_report(result: object, target: Path) -> None:
-    from gongkai.editor.quality import write_report
-    write_report(result, target)  # type: ignore[arg-type]
+def write_check_report(result: object, target: Path, content: Path, site: Path) -> int:
+    """Write the quality review; never inside the site or content/ (ReportLocationError, exit 2)."""
+    from gongkai.editor.quality import WithheldInReport, write_report
+    try:
+        write_report(result, target, {"网站输出文件夹": site, "content 内容文件夹": content})
+    except WithheldInReport as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     print(f"质量审查报告已写入：{target}")
+    return 0

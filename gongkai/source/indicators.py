@@ -32,6 +32,12 @@ _LEVEL2["生态成本"] = ("成本指标", "生态环境成本指标")
 _LEVEL2["服务对象满意"] = ("满意度指标", "服务对象满意度指标")
 
 
+def framework_words() -> frozenset[str]:
+    """The framework's category names as tables write them (with or without 指标): public
+    vocabulary, shown even for a secret indicator row."""
+    return frozenset(FRAMEWORK) | {v for vs in FRAMEWORK.values() for v in vs} | _LEVEL1.keys() | _LEVEL2.keys()
+
+
 _COST_WORDS = re.compile(r"成本|费|元|经费|预算|价|支出|节约|节省")
 
 

@@ -103,6 +103,8 @@ PROJECT = Record("项目", (
     Field("来源", "source", TEXT, "来源文件名称。", "玉田县委政法委2025年部门预算绩效目标"),
     Field("涉密", "secret", BOOL, SECRET_DOC + "（整个项目涉密）", False),
     Field("涉密字段", "secret_fields", KEYS, "本项目中涉密的字段（键名列表），如 [立项依据]。", []),
+    Field("公开文字", "public_texts", TEXTS, "本记录中不公开的内容里，经保密审查确认可以公开的文字（原样抄写），如 [社会治安综合治理]；"
+          "列入内部脱密报告，泄密审计不再检索这些文字。", []),
     Field("备注", "note", TEXT, "备注，会在页面上显示。", None),
     Field("已知警告", "known_warnings", KEYS, KNOWN_WARNINGS_DOC, []),
 ))
@@ -140,6 +142,8 @@ DEPARTMENT = Record("部门", (
     Field("单位", "units", RECORDS, "下属单位（资金使用单位）。", None, record=UNIT_RECORD),
     Field("合计", "total", AMOUNT, "全部项目金额合计（会与各项目之和核对）。", 407.257),
     Field("涉密", "secret", BOOL, SECRET_DOC + "（整个部门涉密）", False),
+    Field("公开文字", "public_texts", TEXTS, "本记录中不公开的内容里，经保密审查确认可以公开的文字（原样抄写），如 [社会治安综合治理]；"
+          "列入内部脱密报告，泄密审计不再检索这些文字。", []),
     Field("备注", "note", TEXT, "备注，会在页面上显示。", None),
     Field("已知警告", "known_warnings", KEYS, KNOWN_WARNINGS_DOC, []),
 ))

@@ -318,7 +318,7 @@ def money(reader: Reader, data: dict[str, Any] | None, path: tuple) -> Money | N
     return Money(total=data["total"], fiscal=parts[0], special=parts[1], other=parts[2])
 
 
-PROJECT_SECRET_FIELDS = frozenset(f.key for f in S.PROJECT.fields) - {"涉密", "涉密字段", "金额单位", "链接名", "项目编码", "资金", KNOWN_WARNINGS}
+PROJECT_SECRET_FIELDS = frozenset(f.key for f in S.PROJECT.fields) - {"涉密", "涉密字段", "公开文字", "金额单位", "链接名", "项目编码", "资金", KNOWN_WARNINGS}
 
 
 def build_project(doc: Document, check: Checker, dept_unit: str, year: int, dept_slug: str) -> Project | None:
