@@ -90,7 +90,7 @@ def run(argv: list[str] | None = None) -> int:
             return 0
         if command == "check":
             if args.report:  # before the check: a report path that would overwrite input is refused at once
-                check_output_file(args.report, (".html", ".htm"), _inputs(args))
+                check_output_file(args.report, (".html", ".htm"), _inputs(args), "质量审查报告")
             result = check(_paths(args))
             _report_warnings(result.warnings)
             assert result.site is not None

@@ -199,17 +199,17 @@ def _comparable(path: Path) -> Path:
         return Path(os.path.normcase(os.path.abspath(path)))
 
 
-def check_output_file(target: Path, suffixes: tuple[str, ...], keep: Iterable[tuple[str, Path | None]]) -> None:
+def check_output_file(target: Path, suffixes: tuple[str, ...], keep: Iterable[tuple[str, Path | None]], label: str = "输出文件") -> None:
     """Refuse a single output file (an exported sheet, a review report) that would overwrite
     input: it must have one of `suffixes` and lie outside every folder of `keep` and be none of its files."""
     if target.suffix.lower() not in suffixes:
-        raise UnsafeOutput(f"输出文件 {target} 应以 {' 或 '.join(suffixes)} 结尾（以免覆盖其他文件）。")
+        raise UnsafeOutput(f"{label} {target} 应以 {' 或 '.join(suffixes)} 结尾（以免覆盖其他文件）。")
     place = _comparable(target)
     for name, path in keep:
         if path is not None and (place == _comparable(path) or place.is_relative_to(_comparable(path))):
-            raise UnsafeOutput(f"输出文件 {target} 位于{name} {path} 中：请写到内容、模板和配置之外。")
+            raise UnsafeOutput(f"{label}不能写在{name} {path} 中（{target}）：请写到内容、模板和配置之外的文件。")
     if target.is_dir():
-        raise UnsafeOutput(f"输出文件 {target} 是一个文件夹；请写出文件名，例如 {target / ('报告' + suffixes[0])}。")
+        raise UnsafeOutput(f"{label} {target} 是一个文件夹；请写出文件名，例如 {target / ('报告' + suffixes[0])}。")
 
 
 def check_output(out: Path, keep: Iterable[tuple[str, Path | None]]) -> None:

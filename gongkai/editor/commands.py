@@ -125,7 +125,7 @@ def _export(args: argparse.Namespace) -> int:
     from gongkai.editor.sheets import ExportFailed, export_department
     from gongkai.writer import UnsafeOutput, check_output_file
     try:
-        check_output_file(args.out, (".xlsx",), [("内容文件夹", args.content), ("涉密登记册", args.secret_register)])
+        check_output_file(args.out, (".xlsx",), [("内容文件夹", args.content), ("涉密登记册", args.secret_register)], "导出的表格")
         export_department(args.content, args.year, args.department, args.layout, args.out, args.secret_register)
     except (ExportFailed, UnsafeOutput) as exc:
         print(str(exc), file=sys.stderr)
