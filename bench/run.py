@@ -32,7 +32,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
-STAGES = ("config", "load", "validate", "redact", "pages", "render", "exports", "links", "search", "audit", "write")
+STAGES = ("config", "load", "validate", "redact", "pages", "render", "exports", "links", "search", "audit", "write", "merge")
 
 
 @dataclass
@@ -55,6 +55,18 @@ def child(mode: str, content: Path, out: Path) -> None:
     """Run one build and print its timings as JSON (the parent measures time and memory)."""
     from gongkai.pipeline import Paths, build
     paths = Paths(content=content, config=ROOT / "site_config.yml", templates=ROOT / "templates", out=out)
+    if mode == "merge":  # CONTENT is the shard folders, joined by os.pathsep
+        from gongkai.shards import merge
+        start = time.perf_counter()
+        merged = merge([Path(f) for f in str(content).split(os.pathsep)], out, paths.config, paths.templates)
+        timings = {"merge": time.perf_counter() - start, **{f"merge_{k}": v for k, v in merged.timings.items()}}
+        print(json.dumps({"timings": timings, "pages": sum(1 for p in merged.sizes if p.endswith(".html"))}))
+        return
+    if mode.startswith("shard:"):
+        paths.shard = mode[len("shard:"):]
+        result = build(paths, cache=False)
+        print(json.dumps({"timings": result.timings, "pages": sum(1 for p in result.files if p.endswith(".html"))}))
+        return
     if mode in ("pages", "pages-cached"):
         timings, pages = _pages_only(paths, cached=mode == "pages-cached")
     else:
@@ -246,8 +258,98 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, object]:
         runs.update(rebuild(size, content, work, args, "pages-cached"))
     if size in args.full_rebuild_sizes and runs["full"].seconds:
         runs.update(rebuild(size, content, work, args, "cached"))
+    if size in args.shard_sizes:
+        runs.update(shards_and_merge(size, content, work, args))
     weight = page_weight(work / ("full-out" if runs["full"].seconds else "pages-out") / "site")
     return {"size": size, "runs": {k: asdict(v) for k, v in runs.items()}, "page_weight": weight}
+
+
+def provinces(content: Path) -> list[str]:
+    """The provinces of the generated departments (the first three characters of 地区 end in 省)."""
+    found = set()
+    for path in content.glob("*/*/部门.yml"):
+        match = re.search(r"^地区: \"?([^\"\n]*?省)", path.read_text(encoding="utf-8"), re.M)
+        if match:
+            found.add(match.group(1))
+    return sorted(found)
+
+
+def shards_and_merge(size: int, content: Path, work: Path, args: argparse.Namespace) -> dict[str, Run]:
+    """The content as `args.shards` shards by province, each shard's full build in its own
+    process one after the other (as separate machines would run them), then the merge."""
+    names = provinces(content)
+    groups = [",".join(names[i::args.shards]) for i in range(min(args.shards, len(names)))]
+    runs: dict[str, Run] = {}
+    folders = []
+    root = work / "shards-out"
+    shutil.rmtree(root, ignore_errors=True)
+    for n, spec in enumerate(groups):
+        print(f"[{size}] gongkai（分片 {n + 1}/{len(groups)}：{spec}）……", file=sys.stderr)
+        folder = root / f"{n:02d}"
+        run = gongkai_run(f"gongkai 分片 {n + 1}", f"shard:{spec}", content, folder, args.timeout)
+        run.note = f"{spec}；{sum(1 for _ in folder.glob('*/*/*/project.json'))} 个项目" if run.seconds else run.note
+        runs[f"shard_{n}"] = run
+        folders.append(str(folder))
+    print(f"[{size}] gongkai（合并 {len(groups)} 个分片）……", file=sys.stderr)
+    runs["merge"] = gongkai_run("gongkai 合并", "merge", Path(os.pathsep.join(folders)), root / "merged", args.timeout)
+    return runs
+
+
+def targets(results: list[dict[str, object]]) -> str:
+    """Issue 16's targets, each with the figure this run measured (— where it did not run)."""
+    by_size = {r["size"]: r["runs"] for r in results}  # type: ignore[index]
+
+    def seconds(size: int, key: str) -> float | None:
+        return by_size.get(size, {}).get(key, {}).get("seconds")  # type: ignore[union-attr,attr-defined,no-any-return]
+
+    def row(target: str, measured: float | None, limit: float, text: str, at_least: bool = False) -> str:
+        met = "—" if measured is None else ("达到" if (measured >= limit if at_least else measured <= limit) else "未达到")
+        return f"| {target} | {'—' if measured is None else text.format(measured)} | {met} |"
+
+    largest = max(by_size) if by_size else 0
+    ratio = lambda a, b: a / b if a and b else None  # noqa: E731
+    full_peaks = {size: runs.get("full", {}).get("peak_mb") for size, runs in by_size.items() if runs.get("full", {}).get("seconds")}  # type: ignore[union-attr]
+    per_k = [seconds(size, "full") / size * 1000 for size in sorted(by_size) if seconds(size, "full")]  # type: ignore[operator]
+    lines = ["| 目标 | 实测 | 结果 |", "| --- | ---: | --- |",
+             row(f"只生成页面 ≤ 1.0 × Hugo（{largest:,} 个项目）", ratio(seconds(largest, "pages"), seconds(largest, "hugo")), 1.0, "{:.2f} ×"),
+             row(f"完整构建 ≤ 2 × Hugo 页面时间（{largest:,}）", ratio(seconds(largest, "full"), seconds(largest, "hugo")), 2.0, "{:.2f} ×"),
+             row("改一个文件后重建页面 < 1 秒", min((seconds(s, "pages_rebuild_one") or 1e9 for s in by_size), default=None) if any(seconds(s, "pages_rebuild_one") for s in by_size) else None, 1.0, "{:.2f} 秒"),
+             row("完整重建 ≥ 10 × 快于完整构建（完整 ÷ 重建）", max((ratio(seconds(s, "full"), seconds(s, "full_rebuild_one")) or 0 for s in by_size), default=0) or None, 10.0, "{:.1f} ×", at_least=True),
+             row("50,000 个项目完整构建峰值 < 4 GB", full_peaks.get(50_000), 4096, "{:.0f} MB"),
+             row("每千项目时间平直（最大 ÷ 最小）", max(per_k) / min(per_k) if len(per_k) > 1 else None, 1.2, "{:.2f}")]
+    return "\n".join(lines)
+
+
+def national(results: list[dict[str, object]], projects: int = 1_000_000, per_shard: int = 10_000) -> str:
+    """A national run extrapolated from measured costs: a shard of `per_shard` projects costs what
+    the largest measured full build costs per 1,000 projects (a shard is a full build of its
+    departments), its peak that build's; the merge's site-wide files and shard-file copying grow
+    with the whole site on one machine, its audit (every byte of the merged folder) is split by
+    shard folder across the machines, each with every shard's needles."""
+    full = [(r["size"], r["runs"]["full"]) for r in results if r["runs"].get("full", {}).get("seconds")]  # type: ignore[index,union-attr,attr-defined]
+    merged = [(r["size"], r["runs"]["merge"]) for r in results if r["runs"].get("merge", {}).get("seconds")]  # type: ignore[index,union-attr,attr-defined]
+    if not full or not merged:
+        return ""
+    full_size, full_run = max(full, key=lambda x: x[0])  # type: ignore[arg-type,return-value]
+    merge_size, merge_run = max(merged, key=lambda x: x[0])  # type: ignore[arg-type,return-value]
+    shard_seconds = full_run["seconds"] / full_size * per_shard  # type: ignore[index,operator]
+    t = merge_run["timings"]  # type: ignore[index]
+    scale = projects / merge_size  # type: ignore[operator]
+    rest, audit = (t.get("merge_take", 0) + t.get("merge_site", 0)) * scale, t.get("merge_audit", 0) * scale
+    shards = -(-projects // per_shard)
+    lines = [f"全国模拟：{projects:,} 个项目，每个分片 {per_shard:,} 个项目，共 {shards} 个分片。分片构建按 {full_size:,} 个项目完整构建的实测"
+             f"（{full_run['seconds']:.1f} 秒，峰值 {full_run['peak_mb']:.0f} MB）线性外推为每分片 {shard_seconds:.0f} 秒；"  # type: ignore[index]
+             f"合并按 {merge_size:,} 个项目的实测（复制分片文件与生成全站文件 {t.get('merge_take', 0) + t.get('merge_site', 0):.2f} 秒，"
+             f"审计 {t.get('merge_audit', 0):.2f} 秒）按项目数线性外推。merge 现在在一台机器上审计；"
+             "最后一列是把审计按分片文件夹分到各机器（尚未实现）时的墙钟。", "",
+             "| 机器数 | 分片轮数 | 分片构建 (分钟) | 合并：全站文件 (分钟) | 合并：审计 (分钟) | 墙钟合计 (分钟) | 审计分到各机器时 (分钟) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for machines in (1, 10, 25, 50, 100):
+        rounds = -(-shards // machines)
+        builds = rounds * shard_seconds + rest
+        lines.append(f"| {machines} | {rounds} | {rounds * shard_seconds / 60:,.1f} | {rest / 60:,.1f} | {audit / 60:,.1f} | "
+                     f"{(builds + audit) / 60:,.1f} | {(builds + audit / machines) / 60:,.1f} |")
+    return "\n".join(lines)
 
 
 def rebuild(size: int, content: Path, work: Path, args: argparse.Namespace, mode: str) -> dict[str, Run]:
@@ -284,13 +386,15 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 
 def table(results: list[dict[str, object]]) -> str:
-    lines = ["| 项目数 | 工具 | 墙钟 (秒) | 页面 | 页面/秒 | 峰值内存 (MB) | 输出 (MB) | 搜索索引 (MB) | 备注 |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = ["| 项目数 | 工具 | 墙钟 (秒) | 页面 | 页面/秒 | 峰值内存 (MB) | Pagefind 峰值 (MB) | 输出 (MB) | 搜索索引 (MB) | 备注 |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for result in results:
         for run in result["runs"].values():  # type: ignore[union-attr]
             rate = f"{run['pages'] / run['seconds']:.0f}" if run["seconds"] else "—"
+            pagefind = run["timings"].get("pagefind_peak_mb")
             lines.append(f"| {result['size']:,} | {run['tool']} | {_s(run['seconds'])} | {run['pages']:,} | {rate} | "
-                         f"{run['peak_mb']:.0f} | {run['output_mb']:.1f} | {run['search_mb']:.1f} | {run['note']} |")
+                         f"{run['peak_mb']:.0f} | {'—' if pagefind is None else f'{pagefind:.0f}'} | {run['output_mb']:.1f} | "
+                         f"{run['search_mb']:.1f} | {run['note']} |")
     lines += ["", "各阶段耗时（秒，构建进程内计时）：", "",
               "| 项目数 | 构建 | " + " | ".join(STAGES) + " |", "| ---: | --- |" + " ---: |" * len(STAGES)]
     for result in results:
@@ -323,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild-sizes", default="1000,10000", help="测“只生成页面”的改一个文件后重建的项目数（默认 1000,10000）")
     parser.add_argument("--full-rebuild-sizes", default="1000", help="测完整构建的改一个文件后重建的项目数（默认 1000）")
     parser.add_argument("--full-sizes", default="1000,10000,50000", help="做完整构建的项目数（默认与 --sizes 相同）")
+    parser.add_argument("--shard-sizes", default="1000", help="测分片构建与合并的项目数（默认 1000）")
+    parser.add_argument("--shards", type=int, default=3, help="按省分成几个分片（默认 3）")
     parser.add_argument("--years", type=int, default=2, help="内容跨几个年度（默认 2）")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-hugo", dest="hugo", action="store_false")
@@ -341,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     args.full_rebuild_sizes = {int(s) for s in args.full_rebuild_sizes.split(",") if s}
     args.full_sizes = {int(s) for s in args.full_sizes.split(",") if s}
     args.mkdocs_sizes = {int(s) for s in args.mkdocs_sizes.split(",") if s}
+    args.shard_sizes = {int(s) for s in args.shard_sizes.split(",") if s}
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         results.append(bench_size(size, args))
@@ -348,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
         (args.work / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"机器：{os.cpu_count()} 核；Python {sys.version.split()[0]}；{time.strftime('%Y-%m-%d %H:%M')}\n")
     print(table(results))
+    print("\n目标（issue 16）：\n\n" + targets(results))
+    print("\n" + national(results))
     return 0
 
 

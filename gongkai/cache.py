@@ -168,6 +168,12 @@ class BuildCache:
             cache.pages, cache.audited, cache.needle_forms, cache.exports = {}, {}, frozenset(), {}
         return cache
 
+    @property
+    def search_memo(self) -> Path:
+        """Each search bundle's Pagefind files, by the digest of its records. On disk even when
+        not persisting: the index is built in a forked process, which shares no memory back."""
+        return self.folder / "search"
+
     def begin(self) -> None:
         """Forget what a previous, perhaps failed, build collected: each build starts afresh."""
         self.audited_next, self.exports_next, self.exports_reused, self.printer = None, {}, 0, None

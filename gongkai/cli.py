@@ -35,6 +35,9 @@ def parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--out", type=Path, default=SITE, help="输出文件夹（默认 site/）")
     p.add_argument("--report-dir", type=Path, default=None, help="内部脱密报告的文件夹（默认输出文件夹旁的 reports/；不能在输出文件夹内，不公开）")
+    p.add_argument("--shard", default=None, metavar="地区或部门",
+                   help="只构建一个分片：部门文件夹名或 部门.yml 中“地区”的开头（如 湖北省），多个用逗号分隔；之后用 merge 合并")
+    _shard_commands(sub)
     p = sub.add_parser("check", help="只校验内容，不生成网站", description="校验全部内容文件并报告所有问题（中文，含文件:行:列）。")
     _common(p)
     p.add_argument("--report", type=Path, default=None, metavar="FILE", help="另写一份目标质量审查报告（HTML），如 report.html")
@@ -49,9 +52,44 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def _shard_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("merge", help="把各分片合并为一个网站", description="合并用 build --shard 构建的分片：全国首页、年度页、搜索页、feed、sitemap、合并的开放数据和搜索，并按每个分片的不公开内容审计合并后的文件夹。")
+    p.add_argument("shard_dirs", nargs="+", type=Path, metavar="SHARD_DIR", help="分片的输出文件夹")
+    p.add_argument("--out", type=Path, required=True, help="合并后网站的输出文件夹")
+    p.add_argument("--config", type=Path, default=CONFIG, help="配置文件（与各分片相同）")
+    p.add_argument("--templates", type=Path, default=TEMPLATES, help="模板文件夹（与各分片相同）")
+    p.add_argument("--shard-reports", nargs="+", type=Path, default=None, metavar="DIR",
+                   help="各分片的报告文件夹（按分片顺序；默认各分片文件夹旁的 reports/）")
+    p.add_argument("--report-dir", type=Path, default=None, help="合并结果的分片文件写入的文件夹（默认输出文件夹旁的 reports/）")
+    p = sub.add_parser("cluster", help="在 Dask 集群上构建各分片并合并", description="每个分片作为一个 Dask 任务构建（本机集群或 --scheduler 指定的集群），然后合并。")
+    _common(p)
+    p.add_argument("shards", nargs="+", metavar="SHARD", help="每个分片：部门文件夹名或地区开头，多个用逗号分隔")
+    p.add_argument("--out", type=Path, required=True, help="合并后网站的输出文件夹（分片写在其旁的 <名称>-shards/）")
+    p.add_argument("--scheduler", default=None, metavar="tcp://主机:8786", help="Dask 调度器地址；不写则在本机启动集群")
+    p.add_argument("--workers", type=int, default=2, help="本机集群的进程数（默认 2）")
+
+
 def _paths(args: argparse.Namespace) -> Paths:
     return Paths(content=args.content, config=args.config, templates=args.templates, out=getattr(args, "out", SITE),
-                 secret_register=getattr(args, "secret_register", None), report_dir=getattr(args, "report_dir", None))
+                 secret_register=getattr(args, "secret_register", None), report_dir=getattr(args, "report_dir", None),
+                 shard=getattr(args, "shard", None))
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from gongkai.shards import build_and_merge, merge, shard_jobs
+    if args.command == "merge":
+        result = merge(args.shard_dirs, args.out, args.config, args.templates, args.shard_reports, args.report_dir)
+    else:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            print("cluster 需要 Dask：python3 -m pip install -r requirements-cluster.txt", file=sys.stderr)
+            return 2
+        jobs = shard_jobs(args.content, args.config, args.templates, args.shards, args.out, args.secret_register)
+        result = build_and_merge(jobs, args.out, args.scheduler, args.workers)
+    projects = sum(len(d.projects) for d in result.public.departments)
+    print(f"合并完成：{len(result.public.departments)} 个部门，{projects} 个项目，{len(result.sizes)} 个文件，写入 {args.out}。泄密审计：0 处。")
+    return 0
 
 
 def _inputs(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
@@ -88,6 +126,8 @@ def run(argv: list[str] | None = None) -> int:
             pages = sum(1 for p in result.files if p.endswith(".html"))
             print(f"构建完成：{pages} 个页面，{len(result.files)} 个文件，写入 {args.out}。泄密审计：0 处。")
             return 0
+        if command in ("merge", "cluster"):
+            return _merge(args)
         if command == "check":
             if args.report:  # before the check: a report path that would overwrite input is refused at once
                 check_output_file(args.report, (".html", ".htm"), _inputs(args), "质量审查报告")

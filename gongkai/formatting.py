@@ -10,6 +10,7 @@ from typing import Iterable
 
 import markdown as md
 import nh3
+from markupsafe import escape
 
 from gongkai.values import UNIT_FACTORS, Amount
 
@@ -108,6 +109,13 @@ def _safe_html(text: str) -> str:
     html = _converter().reset().convert(text)
     return nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan", "rowspan"}},
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def lines_html(text: str | None) -> str:
+    """A table cell's text with its line breaks kept (a two-line 指标值 stays two lines), escaped."""
+    if not text:
+        return ""
+    return "<br>".join(str(escape(line)) for line in text.splitlines())  # escaped as Jinja escapes (quotes too)
 
 
 def plain_text(text: str | None) -> str:

@@ -4,7 +4,9 @@ search / exports → audit → write. Each stage is timed for the benchmark."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import resource
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from gongkai.errors import ContentError, Problem, sort_problems
 from gongkai.publish.exports import export_to
 from gongkai.publish.feeds import feed_files
 from gongkai.source.load import load_documents, unreadable_entries
+from gongkai.source.shard import in_shard, shard_folders
 from gongkai.source.model import Site
 from gongkai.publish.pages import build_pages
 from gongkai.public import PublicSite
@@ -47,6 +50,7 @@ class Paths:
     out: Path
     secret_register: Path | None = None  # a 保密 office's list of secret project codes, outside content/
     report_dir: Path | None = None  # internal redaction report; default reports/ beside `out`
+    shard: str | None = None  # build only these departments: folder names or regions (source/shard.py)
 
 
 @dataclass
@@ -60,6 +64,8 @@ class Result:
     warnings: list[Problem] = field(default_factory=list)
     acknowledged: list[Problem] = field(default_factory=list)  # warnings the files list under 已知警告
     timings: dict[str, float] = field(default_factory=dict)
+    needles: list[Needle] = field(default_factory=list)  # what the audit searched for (withheld forms)
+    site_years: tuple[int, ...] | None = None  # a shard: the whole site's years, for every page's navigation
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -84,7 +90,12 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
         raise ContentError(config_problems + [Problem("E031", str(paths.content), 0, 0, "这是根目录或主目录，不是内容文件夹", None,
                                                       "用 --content 指定网站的内容文件夹（其中是 <年度>/<部门链接名>/ 文件夹）。")])
     with result.stage("load"):
-        docs, unreadable = load_documents(paths.content, cache.parsed if cache else None)
+        keep = None
+        if paths.shard is not None:
+            selection = shard_folders(paths.content, paths.shard)
+            keep = functools.partial(in_shard, root=paths.content, folders=selection.folders)
+            result.site_years = selection.site_years
+        docs, unreadable = load_documents(paths.content, cache.parsed if cache else None, keep=keep)
         if cache:
             cache.in_use = docs
     with result.stage("validate"):
@@ -118,14 +129,15 @@ def produce(paths: Paths, cache: BuildCache | None = None, staging: Path | None 
     assert result.site is not None
     if cache:
         cache.begin()
-    with _search_index(public, config) as search:
+    with _search_index(public, config, cache.search_memo if cache else None) as search:
         _produce_files(paths, cache, result, output, search)
         with result.stage("audit"):  # everything but the search index, while Pagefind still works
-            found = audit_needles(public)
+            found = result.needles = audit_needles(public)
             hits = _audit(subset(output.files, list(output.sizes)), found, cache)
         before_search = set(output.sizes)
         with result.stage("search"):  # what is left of it by now: waiting for Pagefind to finish
-            output.update(search.result())
+            files, result.timings["pagefind_peak_mb"] = search.result()
+            output.update(files)
     with result.stage("audit"):
         hits += _audit(subset(output.files, [p for p in output.sizes if p not in before_search]), found, cache)
     if hits:
@@ -138,25 +150,32 @@ def _audit(files: Mapping[str, bytes], found: list[Needle], cache: BuildCache | 
     return cache.audit(files, found) if cache else scan(files, found)
 
 
-def _search_index(public: PublicSite, config: Config) -> Background[dict[str, bytes]]:
+def _search_index(public: PublicSite, config: Config, memo: Path | None) -> Background[tuple[dict[str, bytes], float]]:
     """The search index, built from the public model alone: Pagefind indexes (on one core) in a
-    process of its own while this one renders and exports."""
+    process of its own while this one renders and exports; bundles whose records are unchanged
+    come from the memo folder. With the files, the peak memory of its largest child (Pagefind's
+    processes, when it runs in a process of its own), for the benchmark."""
     if not config.search:
-        return Background(dict, run_here=True)
+        return Background(lambda: ({}, 0.0), run_here=True)
     from gongkai.publish.search import search_files
+
+    def index() -> tuple[dict[str, bytes], float]:
+        files = search_files(public, config, memo)
+        return files, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
     projects = sum(len(d.projects) for d in public.departments)
-    return Background(lambda: search_files(public, config), run_here=worker_count(projects) == 1)
+    return Background(index, run_here=worker_count(projects) == 1)
 
 
 def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, output: Output,
-                   search: Background[dict[str, bytes]]) -> None:
+                   search: Background[tuple[dict[str, bytes], float]]) -> None:
     config, public = result.config, result.public
     assert config is not None and public is not None
     with result.stage("pages"):
         # The previous site (the folder this build replaces) tells which URLs changed, and when
         # each page was first published (the home page lists the last publication).
         manifest = plan(read_manifest(paths.out), public, config.publication_date)
-        site_info, pages = build_pages(config, public, manifest)
+        site_info, pages = build_pages(config, public, manifest, result.site_years)
     key = build_key(paths.templates, paths.config) if cache else b""  # templates, configuration and code
     with result.stage("render"):
         env = environment(paths.templates)
@@ -164,7 +183,7 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
             cache.render(env, site_info, pages, key, paths.out, output)
         else:
             render_to(output, env, site_info, pages)
-        output.update(_assets(paths.templates / "assets"))
+        output.update(assets(paths.templates / "assets"))
     with result.stage("exports"):
         reuse = cache.export_memo(key, paths.out) if cache and output.staging else None
         export_to(output, public, config.base_url, config.site_name, reuse)
@@ -173,7 +192,7 @@ def _produce_files(paths: Paths, cache: BuildCache | None, result: Result, outpu
         output.update(feed_files(site_info, pages, manifest))
 
 
-def _assets(folder: Path) -> dict[str, bytes]:
+def assets(folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         return {}
     return {f"assets/{p.relative_to(folder).as_posix()}": p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -211,4 +230,7 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
         if result.redaction is not None:
             with result.stage("report"):
                 write_report(result.redaction, report_dir, paths.out)
+                if paths.shard is not None:  # what merge needs, beside the report: never published
+                    from gongkai.shards import write_shard_files
+                    write_shard_files(result, report_dir, paths.out)
     return result

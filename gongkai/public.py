@@ -20,6 +20,7 @@ class PublicMoney:
     fiscal: Amount | None = None
     special: Amount | None = None
     other: Amount | None = None
+    label: str | None = None  # the form's own name, e.g. 年度资金总额
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class PublicIndicator:
     comparator: str | None = None
     number: Decimal | None = None
     number_unit: str | None = None
+    number_max: Decimal | None = None  # the upper end of a range (comparator ~)
     misfiled: bool = False
     withheld: bool = False
 
@@ -60,6 +62,7 @@ class PublicProject:
     unit: str
     money: PublicMoney
     secret: bool = False
+    form: str | None = None  # the kind of form, e.g. 信息化项目支出绩效目标申报表
     code: str | None = None
     category: str | None = None
     nature: str | None = None
@@ -96,6 +99,11 @@ class PublicTask:
     goal: str | None
     indicator_text: str | None
     project_path: str | None
+    anchor: str = ""  # the row's id on the department page: 任务-<n>
+    fiscal: Amount | None = None  # None when not stated or withheld
+    special: Amount | None = None
+    other: Amount | None = None
+    kind: str | None = None  # 基本支出 / 项目支出
 
 
 @dataclass(frozen=True)
@@ -115,15 +123,20 @@ class PublicDepartment:
     unit: str
     units: tuple[PublicUnit, ...]
     projects: tuple[PublicProject, ...]
-    total: Amount  # sum of every project's amount, secret ones included
+    total: Amount  # sum of the listed projects' amounts, secret ones included (not a stated 项目支出)
     withheld_total: Amount | None  # the combined amount of projects whose amounts are withheld
     short_name: str | None = None
+    form: str | None = None  # e.g. 部门整体支出绩效目标表
     code: str | None = None
     level: str | None = None
     region: str | None = None
     source: str | None = None
     goal: str | None = None
+    budget_total: Amount | None = None  # the source's stated 部门预算总额, 基本支出, 项目支出 (None: not stated or suppressed)
+    basic: Amount | None = None
+    project_spending: Amount | None = None
     tasks: tuple[PublicTask, ...] = ()
+    tasks_total: PublicMoney | None = None  # the stated 金额合计 row; a column is None when suppressed
     measures: str | None = None
     indicators: tuple[PublicIndicator, ...] = ()
     note: str | None = None

@@ -33,7 +33,8 @@ from functools import cached_property
 from typing import NamedTuple, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-TEXT, INTEGER, NUMBER = "text", "integer", "number"
+TEXT, INTEGER, NUMBER, AMOUNT = "text", "integer", "number", "amount"
+MAX_PLACES = 8  # decimals a number format is made for; more are shown as General
 ROW = "\x00"  # where an encoded row carries its row number; a real \x00 is always escaped
 _ROW = ROW.encode()
 MAX_ROWS = 1_048_576
@@ -96,26 +97,58 @@ def column_letters(index: int) -> str:
     return letters
 
 
+def _places(value: str) -> int:
+    """Decimals as the value is written: '3505.90' → 2, '95' → 0."""
+    dot = value.find(".")
+    return 0 if dot < 0 else len(value) - dot - 1
+
+
+def number_style(kind: str, value: str) -> int:
+    """The cell format (index into cellXfs) that shows a number with the decimals it has: amounts
+    with thousands separators and at least two decimals (3,505.90 as on the pages), other numbers
+    as written (99.9)."""
+    places = _places(value.lstrip("-").split("E")[0].split("e")[0])
+    if places > MAX_PLACES:
+        return 0
+    if kind == AMOUNT:
+        return _AMOUNT_STYLE + max(places, 2) - 2
+    return _NUMBER_STYLE + places
+
+
+def text_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: CJK and full-width characters count two."""
+    return sum(2 if ord(ch) >= 0x1100 else 1 for ch in text)
+
+
 @dataclass(frozen=True)
 class Layout:
     """A table's columns and how each is typed; encodes rows for any workbook holding the table."""
     header: tuple[str, ...]
     kinds: tuple[str, ...]
+    widths: tuple[float, ...] = ()  # column widths in characters; () for the header's own widths
 
     @cached_property
     def header_xml(self) -> str:
-        cells = "".join(f'<c r="{column_letters(j)}1" s="1" t="inlineStr"><is>{text_xml(name)}</is></c>'
-                        for j, name in enumerate(self.header))
+        cells = "".join(f'<c s="1" t="inlineStr"><is>{text_xml(name)}</is></c>' for name in self.header)
         return f'<row r="1">{cells}</row>'
 
     @cached_property
     def _cells(self) -> tuple[tuple[str, str], ...]:
-        """Per column: its kind and how its cells start, with ROW for the row number."""
-        return tuple((kind, f'<c r="{column_letters(j)}{ROW}"' + (' t="inlineStr"><is>' if kind == TEXT else "><v>"))
-                     for j, kind in enumerate(self.kinds))
+        """Per column: its kind and how its cells start (a number cell's style attribute follows,
+        as it depends on the value's decimals). Cells carry no reference (r="S1"): they are read in
+        column order, an empty one as <c/>, so that no cell address in the XML can spell a withheld
+        code for the leak audit."""
+        return tuple((kind, "<c" + (' t="inlineStr"><is>' if kind == TEXT else "")) for kind in self.kinds)
+
+    @cached_property
+    def cols_xml(self) -> str:
+        widths = self.widths or tuple(max(8, text_width(h) + 3) for h in self.header)
+        cols = "".join(f'<col min="{j}" max="{j}" width="{w:g}" customWidth="1"/>' for j, w in enumerate(widths, 1))
+        return f"<cols>{cols}</cols>"
 
     def row(self, values: Sequence[str]) -> bytes:
-        """One row's XML, UTF-8, with ROW where its number goes; an empty value leaves its cell out."""
+        """One row's XML, UTF-8, with ROW where its number goes; an empty value is an empty cell
+        (left out at the end of the row)."""
         if len(values) != len(self.kinds):
             raise ValueError(f"{len(values)} values for {len(self.kinds)} columns")
         joined = "".join(values)  # one search for the whole row: most rows have nothing to escape
@@ -123,22 +156,30 @@ class Layout:
         cells = []
         for (kind, start), value in zip(self._cells, values):
             if not value:
+                cells.append("<c/>")
                 continue
-            if kind != TEXT:
-                cells.append(start + number_text(float(int(value) if kind == INTEGER else value)) + "</v></c>")
+            if kind == INTEGER:
+                cells.append(start + "><v>" + number_text(float(int(value))) + "</v></c>")
+            elif kind != TEXT:
+                style = number_style(kind, value)
+                cells.append(start + (f' s="{style}"><v>' if style else "><v>") + number_text(float(value)) + "</v></c>")
             elif plain and not (value[0].isspace() or value[-1].isspace()):
                 cells.append(start + "<t>" + value + "</t></is></c>")
             else:
                 cells.append(start + text_xml(value) + "</is></c>")
+        while cells and cells[-1] == "<c/>":
+            cells.pop()
         return f'<row r="{ROW}">{"".join(cells)}</row>'.encode("utf-8")
 
 
-def layout(header: Sequence[str], kinds: Sequence[str]) -> Layout:
+def layout(header: Sequence[str], kinds: Sequence[str], widths: Sequence[float] = ()) -> Layout:
     if len(header) != len(kinds) or not 0 < len(header) <= 16_384:
         raise ValueError("a layout needs one kind per column, 1 to 16,384 columns")
-    if set(kinds) - {TEXT, INTEGER, NUMBER}:
-        raise ValueError(f"unknown column kinds {set(kinds) - {TEXT, INTEGER, NUMBER}}")
-    return Layout(tuple(header), tuple(kinds))
+    if set(kinds) - {TEXT, INTEGER, NUMBER, AMOUNT}:
+        raise ValueError(f"unknown column kinds {set(kinds) - {TEXT, INTEGER, NUMBER, AMOUNT}}")
+    if widths and len(widths) != len(header):
+        raise ValueError("a layout needs one width per column, or none")
+    return Layout(tuple(header), tuple(kinds), tuple(widths))
 
 
 Sheet = tuple[str, Layout, Sequence[bytes]]  # title, columns, encoded rows (Layout.row)
@@ -163,11 +204,12 @@ def _sheet_xml(columns: Layout, rows: Sequence[bytes], selected: bool) -> bytes:
     head = (f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><dimension ref="A1:{last}"/>'
             f'<sheetViews><sheetView{tab} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             f'<selection pane="bottomLeft"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-            f'<sheetData>{columns.header_xml}').encode("utf-8")
-    return head + body + _SHEET_END
+            f'{columns.cols_xml}<sheetData>{columns.header_xml}').encode("utf-8")
+    # An autofilter over the header and every row: each column can be sorted and filtered at once.
+    return head + body + f'</sheetData><autoFilter ref="A1:{last}"/>'.encode("ascii") + _SHEET_END
 
 
-_SHEET_END = b'</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+_SHEET_END = b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
 
 
 # ---- zip: written here rather than with zipfile, so the parts every workbook shares are
@@ -261,14 +303,22 @@ def _static_parts(titles: tuple[str, ...]) -> list[tuple[str, str]]:
             ("xl/styles.xml", _STYLES)]
 
 
-# Two cell formats: 0 plain, 1 bold (the header). Excel requires the two default fills.
+# Cell formats: 0 plain, 1 bold (the header), then amounts with 2…MAX_PLACES decimals and thousands
+# separators (#,##0.00), then numbers with 0…MAX_PLACES decimals (0.0). Excel requires the two default fills.
+_AMOUNT_STYLE = 2
+_NUMBER_STYLE = _AMOUNT_STYLE + MAX_PLACES - 1
+_FORMATS = ([f"#,##0.{'0' * d}" for d in range(2, MAX_PLACES + 1)] + ["0"] + [f"0.{'0' * d}" for d in range(1, MAX_PLACES + 1)])
+_NUMBER_FORMATS = "".join(f'<numFmt numFmtId="{164 + i}" formatCode="{code}"/>' for i, code in enumerate(_FORMATS))
+_NUMBER_XFS = "".join(f'<xf numFmtId="{164 + i}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+                      for i in range(len(_FORMATS)))
 _STYLES = (
     f'{_XML}<styleSheet xmlns="{_MAIN}">'
+    f'<numFmts count="{len(_FORMATS)}">{_NUMBER_FORMATS}</numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    f'<cellXfs count="{2 + len(_FORMATS)}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    f'<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>{_NUMBER_XFS}</cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')

@@ -86,6 +86,7 @@ def _pagefind_fragment(site: Path) -> str:
     # What Pagefind writes: gzip of "pagefind_dcd" + JSON, with U+200B between Chinese words.
     body = {"url": "/2025/ceshi/x/", "content": "\u200b".join(["秘密", "测试", "工程", "名称"]) + "。", "meta": {"title": "x"}}
     path = "pagefind/fragment/zh_planted.pf_fragment"
+    (site / path).parent.mkdir(parents=True, exist_ok=True)
     (site / path).write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(body, ensure_ascii=False).encode("utf-8"), mtime=0))
     return path
 
@@ -93,6 +94,7 @@ def _pagefind_fragment(site: Path) -> str:
 def _pagefind_header(site: Path) -> str:
     # A compressed stream after a short header (as some index formats do) is unpacked too.
     path = "pagefind/index/zh_planted.pf_index"
+    (site / path).parent.mkdir(parents=True, exist_ok=True)
     (site / path).write_bytes(b"PFIDX1\x00\x00" + gzip.compress(("\u200b".join(SECRET)).encode("utf-8"), mtime=0))
     return path
 
@@ -100,6 +102,7 @@ def _pagefind_header(site: Path) -> str:
 def _pagefind_file(path: str, payload: bytes) -> Callable[[Path], str]:
     """A planted Pagefind file: gzip of "pagefind_dcd" + JSON (fragment) or CBOR (index)."""
     def plant(site: Path) -> str:
+        (site / path).parent.mkdir(parents=True, exist_ok=True)  # beside the bundles: found by its bytes
         (site / path).write_bytes(gzip.compress(b"pagefind_dcd" + payload, mtime=0))
         return path
     return plant
@@ -323,6 +326,6 @@ def test_a_public_name_with_the_initials_of_a_secret_one_is_no_leak(tmp_path: Pa
                                                 "s.yml": dump(project(SECRET, "MM001", 2000.0, 涉密=True))})
     config = write_config(tmp_path / "site_config.yml", Disclosure(), search=True)
     build(check.__globals__["Paths"](content=content, config=config, templates=ROOT / "templates", out=tmp_path / "site"))
-    fragments = [gzip.decompress(p.read_bytes()) for p in (tmp_path / "site" / "pagefind" / "fragment").iterdir()]
+    fragments = [gzip.decompress(p.read_bytes()) for p in (tmp_path / "site" / "pagefind").rglob("*.pf_fragment")]
     assert any(f" \u200bl{INITIALS} ".encode() in f for f in fragments)
     assert run_cli("audit", "--content", str(content), "--config", str(config), str(tmp_path / "site")).returncode == 0

@@ -303,3 +303,61 @@ def test_a_published_text_that_writes_out_a_hidden_amount_stops_the_build(tmp_pa
     message = str(caught.value)
     assert "E033" in message and "t.yml: 资金.总额" in message and "secret_amounts" not in message
     assert not (tmp_path / "site").exists()
+
+
+# ---- the forms' published relations (issue 13): 金额合计 by column, stated 基本支出/项目支出 ---------
+
+FORM_DEPARTMENT = DEPARTMENT + """\
+部门预算总额: 20000.00
+基本支出: 2000.00
+项目支出: 18000.00
+年度主要任务:
+  - 任务名称: 机关运行
+    支出类型: 基本支出
+    金额: 2000.00
+    财政拨款: 2000.00
+  - 任务名称: 涉密任务
+    支出类型: 项目支出
+    项目编码: S1
+    金额: 1234.56
+    财政拨款: 1000.00
+    其他资金: 234.56
+  - 任务名称: 其他任务
+    支出类型: 项目支出
+    金额: 16765.44
+    财政拨款: 16765.44
+金额合计:
+  总额: 20000.00
+  财政拨款: 19765.44
+  其他资金: 234.56
+"""
+
+
+def form_tree(root: Path) -> Path:
+    return write_tree(root, {"部门.yml": FORM_DEPARTMENT,
+                             "a.yml": dump(project("公开项目甲", "A1", 2098.77)),
+                             "s.yml": dump(project("涉密工程", "S1", 1234.56, 涉密=True)),
+                             "b.yml": dump(project("公开项目乙", "B1", 9000.0, unit="测试市法学会"))})
+
+
+def test_fail_mode_names_the_forms_totals(tmp_path: Path) -> None:
+    with pytest.raises(ContentError) as caught:
+        build(paths(tmp_path, form_tree(tmp_path / "content"), Disclosure(secret_amounts="withhold", subtraction="fail")))
+    message = str(caught.value)
+    assert "E033" in message and "金额合计" in message and "涉密工程" not in message
+
+
+@pytest.mark.parametrize("mode", ["combine", "suppress"])
+def test_a_stated_total_never_lets_anyone_subtract_out_a_withheld_task(tmp_path: Path, mode: str) -> None:
+    result = build(paths(tmp_path, form_tree(tmp_path / "content"), Disclosure(secret_amounts="withhold", subtraction=mode)))
+    site = tmp_path / "site"
+    text = every_file_text(site)
+    for secret in ("1234.56", "1,234.56", "234.56", "1,000.00"):
+        assert secret not in text, secret
+    page = (site / "2025" / "ceshi" / "index.html").read_text(encoding="utf-8")
+    # 项目支出 minus 其他任务, or 金额合计 minus the published tasks, would be the secret task: not published.
+    assert "18,000.00" not in page and "20,000.00" not in page and "19,765.44" not in page
+    assert "16,765.44" in page and "机关运行" in page
+    assert result.redaction is not None and result.redaction.amounts is not None
+    hidden = set(result.redaction.amounts.hidden)
+    assert any(k.startswith("金额合计:") for k in hidden) and any(k.startswith("部门预算:") for k in hidden), sorted(hidden)

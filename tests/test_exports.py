@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import example_paths
+from conftest import ROOT, example_paths
 from gongkai.publish import exports as ex
 from gongkai import xlsx
 from gongkai.formatting import spreadsheet_text
@@ -47,7 +47,7 @@ def test_whole_site_tables_hold_every_project_and_indicator(example_site: Path) 
     assert yutian["项目名称"] == "见义勇为基金" and yutian["总额（元）"] == "50000.00"
     assert yutian["部门页面"] == "https://example.gov.cn/2025/yutian-zfw/"
     indicators = read_csv(example_site / "data" / "indicators.csv")
-    rows = re.findall(r'<tr id="指标-(?!部门)', "".join(p.read_text(encoding="utf-8") for p in pages))
+    rows = re.findall(r' id="指标-(?!部门)', "".join(p.read_text(encoding="utf-8") for p in pages))
     assert len(indicators) == len(rows)
     departments = read_csv(example_site / "data" / "departments.csv")
     assert {d["页面"] for d in departments} == {r["部门页面"] for r in projects}
@@ -55,7 +55,7 @@ def test_whole_site_tables_hold_every_project_and_indicator(example_site: Path) 
 
 def test_xlsx_opens_with_numbers_as_numbers(example_site: Path) -> None:
     book = openpyxl.load_workbook(example_site / "data" / "site.xlsx")
-    assert book.sheetnames == ["部门", "项目", "指标"]
+    assert book.sheetnames == ["部门", "项目", "指标", "年度主要任务", "部门指标"]
     sheet = book["项目"]
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
@@ -90,7 +90,7 @@ def test_data_package_is_valid_under_frictionless(example_site: Path) -> None:
     report = validate(str(example_site / "data" / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = json.loads((example_site / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    assert [r["name"] for r in package["resources"]] == ["departments", "projects", "indicators"]
+    assert [r["name"] for r in package["resources"]] == ["departments", "projects", "indicators", "department-indicators", "tasks"]
     projects = next(r for r in package["resources"] if r["name"] == "projects")
     assert {"name": "总额", "type": "number"} in projects["schema"]["fields"]
     assert projects["schema"]["foreignKeys"][0]["reference"] == {"resource": "departments", "fields": ["页面"]}
@@ -101,7 +101,7 @@ def test_frictionless_catches_a_broken_foreign_key(example_site: Path, tmp_path:
     from frictionless import validate
     data = tmp_path / "data"
     data.mkdir()
-    for name in ("datapackage.json", "departments.csv", "projects.csv"):
+    for name in ("datapackage.json", "departments.csv", "projects.csv", "tasks.csv", "department-indicators.csv"):
         (data / name).write_bytes((example_site / "data" / name).read_bytes())
     lines = (example_site / "data" / "indicators.csv").read_bytes().decode("utf-8-sig").split("\r\n")
     lines[1] = lines[1].rsplit(",", 1)[0] + ",https://example.gov.cn/2025/no-such-project/"
@@ -121,9 +121,11 @@ def download_links(page: Path) -> list[str]:
     ("index.html", {"/data/projects.csv", "/data/site.xlsx", "/data/site.json", "/data/datapackage.json"}),
     ("2023/index.html", {"/data/2023/projects.csv", "/data/2023/year.xlsx", "/data/2023/year.json"}),
     ("2025/yutian-zfw/index.html", {"/2025/yutian-zfw/projects.csv", "/2025/yutian-zfw/department.xlsx", "/2025/yutian-zfw/department.json"}),
-    ("2025/yutian-zfw/13022925p00004610003b/index.html", {"/2025/yutian-zfw/13022925p00004610003b/project.csv",
-                                                          "/2025/yutian-zfw/13022925p00004610003b/project.xlsx",
-                                                          "/2025/yutian-zfw/13022925p00004610003b/project.json"}),
+    # named by the project's link name, not project.csv for every project
+    ("2025/yutian-zfw/13022925p00004610003b/index.html", {"/2025/yutian-zfw/13022925p00004610003b/13022925p00004610003b.csv",
+                                                          "/2025/yutian-zfw/13022925p00004610003b/13022925p00004610003b-indicators.csv",
+                                                          "/2025/yutian-zfw/13022925p00004610003b/13022925p00004610003b.xlsx",
+                                                          "/2025/yutian-zfw/13022925p00004610003b/13022925p00004610003b.json"}),
 ])
 def test_pages_link_their_downloads(example_site: Path, page: str, expected: set[str]) -> None:
     links = download_links(example_site / page)
@@ -280,7 +282,7 @@ def test_site_and_project_workbooks_hold_the_tables(example_model, example_site:
     public, base_url = example_model
     departments, projects, indicators = model_rows(public, base_url)
     site = openpyxl.load_workbook(example_site / "data" / "site.xlsx")
-    assert site.sheetnames == ["部门", "项目", "指标"] and site.active.title == "部门"
+    assert site.sheetnames == ["部门", "项目", "指标", "年度主要任务", "部门指标"] and site.active.title == "部门"
     assert_sheet(site["部门"], ex.DEPARTMENT_COLUMNS, departments)
     assert_sheet(site["项目"], ex.PROJECT_COLUMNS, projects)
     assert_sheet(site["指标"], ex.INDICATOR_COLUMNS, indicators)
@@ -339,3 +341,107 @@ def test_empty_values_leave_cells_out_and_bad_numbers_fail() -> None:
         layout.row(["x", "NaN"])
     with pytest.raises(ValueError):
         xlsx.layout(("a",), ("date",))
+
+
+# ---- the forms' own structure in the open data (issue 13) ------------------------------------------
+
+FORMS = ROOT / "tests" / "fixtures" / "forms"
+
+
+@pytest.fixture(scope="module")
+def forms_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("forms-exports") / "site"
+    build(example_paths(out, content=FORMS), cache=None)
+    return out
+
+
+def test_tasks_csv_holds_every_task_with_its_sources_of_funds(forms_site: Path) -> None:
+    for path in (forms_site / "2022" / "shili-zfw" / "tasks.csv", forms_site / "data" / "tasks.csv", forms_site / "data" / "2022" / "tasks.csv"):
+        rows = read_csv(path)
+        assert [(r["任务名称"], r["支出类型"], r["金额"], r["财政拨款"], r["财政专户拨款"], r["其他资金"], r["金额（元）"]) for r in rows] == [
+            ("机关运行保障", "基本支出", "980.30", "950.30", "", "30.00", "9803000.00"),
+            ("平安建设专项经费", "项目支出", "320.00", "300.00", "", "20.00", "3200000.00"),
+            ("政法信息化运维", "项目支出", "200.20", "200.20", "", "", "2002000.00"),
+            ("综治中心建设", "项目支出", "80.00", "", "80.00", "", "800000.00"),
+        ]
+        assert rows[1]["项目页面"] == "https://example.gov.cn/2022/shili-zfw/pingan/"
+        assert rows[0]["页面"] == "https://example.gov.cn/2022/shili-zfw/#任务-1"
+    page = (forms_site / "2022" / "shili-zfw" / "index.html").read_text(encoding="utf-8")
+    assert all(f'id="任务-{n}"' in page for n in range(1, 5))
+
+
+def test_departments_csv_holds_the_stated_amounts_apart_from_the_listed_sum(forms_site: Path) -> None:
+    (row,) = read_csv(forms_site / "data" / "departments.csv")
+    assert {k: row[k] for k in ("表格名称", "部门预算总额", "基本支出", "项目支出", "项目支出合计", "金额合计", "金额合计财政拨款",
+                                "金额合计财政专户拨款", "金额合计其他资金")} == {
+        "表格名称": "部门整体支出绩效目标表", "部门预算总额": "1580.50", "基本支出": "980.30", "项目支出": "600.20",
+        "项目支出合计": "520.20", "金额合计": "1580.50", "金额合计财政拨款": "1450.50", "金额合计财政专户拨款": "80.00",
+        "金额合计其他资金": "50.00"}
+
+
+def test_department_indicators_csv_keeps_every_row_and_its_lines(forms_site: Path) -> None:
+    rows = read_csv(forms_site / "data" / "department-indicators.csv")
+    assert [(r["三级指标"], r["指标值"], r["比较符"], r["数值"], r["数值单位"]) for r in rows] == [
+        ("培育标准化示范综治中心", "不少于5个", "≥", "5", "个"),
+        ("群众安全感", "群众安全感达到95%以上\n（以省统计局调查为准）", "≥", "95", "%"),
+        ("群众满意度", "满意度在90%以上。", "≥", "90", "%"),
+    ]
+    assert rows[1]["页面"] == "https://example.gov.cn/2022/shili-zfw/#指标-部门-2"
+
+
+def test_projects_csv_holds_the_period_money_and_labels(forms_site: Path) -> None:
+    rows = {r["项目名称"]: r for r in read_csv(forms_site / "data" / "projects.csv")}
+    pingan = rows["平安建设专项经费"]
+    assert {k: pingan[k] for k in ("表格名称", "资金名称", "总额", "财政拨款", "其他资金", "项目期", "项目期资金名称", "项目期总额",
+                                   "项目期财政拨款", "项目期财政专户拨款", "项目期其他资金")} == {
+        "表格名称": "项目支出绩效目标表", "资金名称": "年度资金总额", "总额": "320.00", "财政拨款": "300.00", "其他资金": "20.00",
+        "项目期": "2022-2024", "项目期资金名称": "中期资金总额", "项目期总额": "960.00", "项目期财政拨款": "900.00",
+        "项目期财政专户拨款": "", "项目期其他资金": "60.00"}
+    assert rows["政法信息化运维"]["表格名称"] == "信息化项目支出绩效目标申报表"
+
+
+def test_indicators_csv_has_the_readings_and_range_ends(forms_site: Path) -> None:
+    rows = {r["三级指标"]: r for r in read_csv(forms_site / "2022" / "shili-zfw" / "xinxihua" / "xinxihua-indicators.csv")}
+    assert (rows["系统故障率"]["比较符"], rows["系统故障率"]["数值"], rows["系统故障率"]["数值单位"]) == ("≤", "3", "次/年")
+    assert (rows["系统正常运行率"]["比较符"], rows["系统正常运行率"]["数值"]) == ("≥", "90")
+    assert (rows["人均薪酬待遇"]["数值"], rows["人均薪酬待遇"]["数值单位"], rows["人均薪酬待遇"]["比较符"]) == ("4700", "元/人.年", "")
+    assert rows["支付项目款项金额"]["数值"] == "200.20" and "数值上限" in rows["系统故障率"]
+
+
+def test_project_downloads_are_named_by_link_name_and_the_old_names_still_work(forms_site: Path) -> None:
+    folder = forms_site / "2022" / "shili-zfw" / "pingan"
+    for new, old in (("pingan.csv", "project.csv"), ("pingan-indicators.csv", "indicators.csv"), ("pingan.xlsx", "project.xlsx"),
+                     ("pingan.json", "project.json")):
+        assert (folder / new).read_bytes() == (folder / old).read_bytes()
+    project = json.loads((folder / "pingan.json").read_text(encoding="utf-8"))
+    assert project["period_money"]["label"] == "中期资金总额" and project["form"] == "项目支出绩效目标表"
+
+
+def test_xlsx_keeps_the_source_decimals_with_column_widths_and_an_autofilter(forms_site: Path) -> None:
+    book = openpyxl.load_workbook(forms_site / "2022" / "shili-zfw" / "department.xlsx")
+    assert book.sheetnames == ["部门", "项目", "指标", "年度主要任务", "部门指标"]
+    tasks = book["年度主要任务"]
+    header = [c.value for c in tasks[1]]
+    amount = tasks.cell(row=2, column=header.index("金额") + 1)
+    assert amount.value == 980.3 and amount.number_format == "#,##0.00"
+    assert tasks.auto_filter.ref == f"A1:{xlsx.column_letters(len(header) - 1)}5"
+    name = xlsx.column_letters(header.index("任务名称"))
+    assert tasks.column_dimensions[name].width == 30
+    indicators = openpyxl.load_workbook(forms_site / "2022" / "shili-zfw" / "xinxihua" / "xinxihua.xlsx")["指标"]
+    head = [c.value for c in indicators[1]]
+    values = {r[head.index("三级指标")].value: r[head.index("数值")] for r in indicators.iter_rows(min_row=2)}
+    assert values["支付项目款项金额"].value == 200.2 and values["支付项目款项金额"].number_format == "0.00"
+    assert values["系统故障率"].number_format == "0"
+    projects = openpyxl.load_workbook(forms_site / "data" / "site.xlsx")["项目"]
+    head = [c.value for c in projects[1]]
+    assert projects.cell(row=2, column=head.index("项目期总额") + 1).number_format == "#,##0.00"
+
+
+def test_forms_data_package_is_valid(forms_site: Path) -> None:
+    from frictionless import validate
+    report = validate(str(forms_site / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = json.loads((forms_site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    departments = next(r for r in package["resources"] if r["name"] == "departments")
+    listed = next(f for f in departments["schema"]["fields"] if f["name"] == "项目支出合计")
+    assert "所列项目" in listed["description"]

@@ -191,14 +191,14 @@ def test_a_fifo_in_content_is_an_error_at_once(content_and_site: tuple[Path, Pat
     content, out, folder = content_and_site
     os.mkfifo(folder / "t0002.yml")
     os.mkfifo(folder / "notes")  # any name: nothing in content/ may be a pipe
-    _cli_refuses(content, out, "E050", "t0002.yml", "ceshi/notes", "命名管道")
+    _cli_refuses(content, out, "E060", "t0002.yml", "ceshi/notes", "命名管道")
 
 
 def test_a_symlink_to_a_fifo_is_an_error_at_once(content_and_site: tuple[Path, Path, Path]) -> None:
     content, out, folder = content_and_site
     os.mkfifo(folder / "pipe")
     (folder / "t0002.yml").symlink_to(folder / "pipe")
-    _cli_refuses(content, out, "E050", "t0002.yml")
+    _cli_refuses(content, out, "E060", "t0002.yml")
 
 
 def test_a_socket_and_a_device_link_in_content_are_errors(content_and_site: tuple[Path, Path, Path]) -> None:
@@ -208,7 +208,7 @@ def test_a_socket_and_a_device_link_in_content_are_errors(content_and_site: tupl
     try:
         server.bind(str(folder / "s.yml"))
         (folder / "null.yml").symlink_to("/dev/null")  # outside content: refused before it is opened
-        _cli_refuses(content, out, "E050", "s.yml", "套接字", "null.yml", "E006")
+        _cli_refuses(content, out, "E060", "s.yml", "套接字", "null.yml", "E006")
     finally:
         server.close()
 
@@ -225,7 +225,7 @@ def test_a_folder_named_like_a_content_file_is_an_error(content_and_site: tuple[
     (folder / "t0002.yml").mkdir()
     (folder / "t0002.yml" / "inner.txt").write_text("x", encoding="utf-8")
     (folder / "linked.yml").symlink_to(folder / "t0002.yml")
-    _cli_refuses(content, out, "E050", "t0002.yml", "linked.yml", "文件夹")
+    _cli_refuses(content, out, "E060", "t0002.yml", "linked.yml", "文件夹")
 
 
 def test_a_file_name_that_is_not_utf8_is_an_error_naming_the_file(content_and_site: tuple[Path, Path, Path]) -> None:
@@ -236,7 +236,7 @@ def test_a_file_name_that_is_not_utf8_is_an_error_naming_the_file(content_and_si
     bad_folder.mkdir()
     (bad_folder / "部门.yml").write_text("部门名称: x\n", encoding="utf-8")
     shown = gbk.decode("utf-8", "backslashreplace")
-    _cli_refuses(content, out, "E051", shown, "测试项目.yml", "GBK")
+    _cli_refuses(content, out, "E061", shown, "测试项目.yml", "GBK")
 
 
 def test_a_fifo_among_the_templates_is_an_error_not_a_hang(content_and_site: tuple[Path, Path, Path], tmp_path: Path) -> None:
@@ -248,7 +248,7 @@ def test_a_fifo_among_the_templates_is_an_error_not_a_hang(content_and_site: tup
     (templates / "project.html").unlink()
     os.mkfifo(templates / "project.html")
     result = run_cli("build", "--content", str(content), "--templates", str(templates), "--out", str(out), timeout=60)
-    assert result.returncode == 1 and "E050" in result.stderr and "project.html" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "E060" in result.stderr and "project.html" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_utf16_file_from_notepad_is_named_as_such() -> None:

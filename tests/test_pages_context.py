@@ -12,6 +12,7 @@ from conftest import ROOT
 from gongkai import formatting, public
 from gongkai.publish import charts, pages
 from gongkai.source import model
+from gongkai.publish import forms
 
 DOCUMENTED = {
     pages: ("SiteInfo", "HomePage", "YearPage", "DepartmentPage", "ProjectPage", "SimplePage", "Crumb", "Download",
@@ -22,6 +23,7 @@ DOCUMENTED = {
     formatting: ("AmountStyle",),
 }
 CLASSES = [(module, name) for module, names in DOCUMENTED.items() for name in names]
+CLASSES += [(forms, name) for name in ("StatedBudget", "PeriodTable", "PeriodRow")]  # the forms' own structure
 
 
 def documented_fields() -> dict[str, list[tuple[str, str]]]:

@@ -11,14 +11,17 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from conftest import example_paths
+from conftest import ROOT, example_paths
+from gongkai.cache import BuildCache, cache_folder
 from gongkai.publish import search
 from gongkai.publish.audit import audit_files, normalise
-from gongkai.pipeline import check
+from gongkai.pipeline import build, check
 from gongkai.slugs import pinyin_words
 
 SECRET = "样例涉密内容"
@@ -49,8 +52,13 @@ def fragments(site: Path) -> list[dict]:
 
 def test_index_files_are_written_and_only_the_ones_a_browser_needs(example_site: Path) -> None:
     files = index_files(example_site)
-    assert "pagefind/pagefind.js" in files and "pagefind/pagefind-entry.json" in files
-    assert any(p.endswith(".pf_meta") for p in files) and any(p.startswith("pagefind/wasm.") for p in files)
+    listed = json.loads(files["pagefind/bundles.json"])["bundles"]
+    assert "pagefind/pagefind.js" in files and listed
+    for bundle in listed:
+        own = [p for p in files if p.startswith(f"pagefind/{bundle}")]
+        assert f"pagefind/{bundle}pagefind-entry.json" in own and f"pagefind/{bundle}wasm.unknown.pagefind" in own
+        assert any(p.endswith(".pf_meta") for p in own) and not any(p.endswith("pagefind.js") for p in own)
+    assert {p.split("/")[1] + "/" for p in files if p.count("/") > 1} == set(listed), "every bundle folder is listed"
     assert not [p for p in files if "-ui" in p or "highlight" in p], "Pagefind's bundled UI is not used"
 
 
@@ -128,3 +136,69 @@ def test_latin_runs_ignore_separators_but_not_chinese() -> None:
     assert search.runs("GZIT2022-SM-N-C-006008(2023)") == [("latin", "gzit2022smnc0060082023")]
     assert search.runs("委员会2022-2023年广州") == [("cjk", "委员会"), ("latin", "20222023"), ("cjk", "年广州")]
     assert search.runs("联合接访中心、邪教防范") == [("cjk", "联合接访中心"), ("cjk", "邪教防范")]
+
+
+# ---- bundles -----------------------------------------------------------------------------------
+
+def test_records_are_split_by_year_and_region_each_record_once(example_site: Path, public) -> None:
+    groups = search.bundles(public, "/")
+    assert len(groups) == len({(d.year, d.region or "") for d in public.departments}) == 3
+    urls = [r.url for items in groups.values() for r in items]
+    assert sorted(urls) == sorted(r.url for r in search.records(public, "/")), "each record in one bundle"
+    for items in groups.values():
+        assert len({(r.meta["year"], r.filters.get("region", [""])[0]) for r in items}) == 1
+    by_url = {f["url"] for f in fragments(example_site)}
+    assert by_url == set(urls), "the built site indexes every bundle"
+
+
+def test_a_large_region_is_cut_between_departments(public, monkeypatch: pytest.MonkeyPatch) -> None:
+    one_year = [d for d in public.departments if d.year == 2023]
+    regions = {d.slug: d.region for d in one_year}
+    cloned = [replace(d, region="同一地区") for d in one_year]
+    site = replace(public, departments=tuple(cloned))
+    monkeypatch.setattr(search, "BUNDLE_RECORDS", 5)
+    groups = search.bundles(site, "/")
+    assert len(groups) == 2  # 15 and 3 records: one department each
+    owner = {}
+    for name, items in groups.items():
+        for record in items:
+            department = record.url.split("/")[2]
+            assert owner.setdefault(department, name) == name, "a department is never cut"
+    assert set(owner) == set(regions)
+
+
+def test_only_changed_bundles_are_indexed_again(public, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    groups = search.bundles(public, "/")
+    first = search.bundled_index(groups, tmp_path)
+    indexed: list[int] = []
+    real = search.index_records
+    monkeypatch.setattr(search, "index_records", lambda items: indexed.append(len(items)) or real(items))
+    assert search.bundled_index(groups, tmp_path) == first and indexed == []
+    name = next(iter(groups))
+    changed = dict(groups)
+    changed[name] = [replace(groups[name][0], meta={**groups[name][0].meta, "amount": "1.00 万元"}), *groups[name][1:]]
+    again = search.bundled_index(changed, tmp_path)
+    assert indexed == [len(groups[name])], "only the changed bundle"
+    assert again == search.bundled_index(changed, None), "the memo gives the bytes of a fresh index"
+    assert len(list(tmp_path.glob("*.json"))) == len(groups), "the old bundle left the memo"
+    (tmp_path / f"{search.bundle_digest(changed[name])}.json").write_text("{damaged", encoding="utf-8")
+    assert search.bundled_index(changed, tmp_path) == again
+
+
+def test_a_rebuild_indexes_only_the_changed_department_bundle(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = tmp_path / "site"
+    build(example_paths(out, content), cache=BuildCache.open(out))
+    memo = cache_folder(out) / "search"
+    before = {p.name: p.stat().st_mtime_ns for p in memo.glob("*.json")}
+    project = content / "2023/guangzhou-zfw/bumen-richang-yunzhuan.yml"
+    project.write_text(project.read_text(encoding="utf-8").replace("\n项目名称: ", "\n项目名称: 新", 1), encoding="utf-8")
+    build(example_paths(out, content), cache=BuildCache.open(out))
+    after = {p.name: p.stat().st_mtime_ns for p in memo.glob("*.json")}
+    assert len(before) == len(after) == 3
+    kept = {name for name in before if after.get(name) == before[name]}
+    assert len(kept) == 2, "the two bundles of other departments come from the memo untouched"
+    clean = tmp_path / "clean"
+    build(example_paths(clean, content), cache=False)
+    assert index_files(out) == index_files(clean)

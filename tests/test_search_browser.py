@@ -365,3 +365,18 @@ def test_browser_and_build_spell_queries_the_same_way(tab: object) -> None:
     got = tab.evaluate("qs => qs.map(q => { const t = window.gongkaiQueryTerms(q); return [t.name, t.code, t.context, t.body]; })", queries)  # type: ignore[attr-defined]
     want = [[t.name, t.code, t.context, t.body] for t in map(query_terms, queries)]
     assert got == want
+
+
+# ---- the index in bundles ------------------------------------------------------------------------
+
+def test_results_across_bundles_are_exactly_the_records_holding_the_query(tab: object, example_site: Path) -> None:
+    from searchkit import bundle_urls, expected_urls, indexed_records, pair_queries
+    records = indexed_records(example_site / "pagefind")
+    bundles = bundle_urls(example_site)
+    assert len(bundles) == 3, "the example is indexed in three bundles"
+    queries = ["平安建设", "安建", "平安", "政法建设", "综治中心", "维稳信息", "pingan", "pajs", "13022925", "GZIT2022", *pair_queries(records, bundles)]
+    results = run(tab, queries, limit=1000)
+    wrong = [(q, sorted(set(r["urls"]) ^ expected_urls(records, q))) for q, r in zip(queries, results)
+             if set(r["urls"]) != expected_urls(records, q) or r["total"] != len(r["urls"])]
+    assert not wrong, wrong
+    assert any(r["urls"] for r in results[:5]) and not all(r["urls"] for r in results[10:]), "the queries test both ways"

@@ -139,3 +139,67 @@ def test_the_collision_is_reported_by_the_command_line_too(tmp_path: Path) -> No
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "public.yml:4:" in result.stderr and "E025" in result.stderr and "shemi-1" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+# ---- the forms' own structure (issue 13) ---------------------------------------------------------
+
+TASKS = """\
+部门预算总额: 5000.00
+基本支出: 3000.00
+项目支出: 2000.00
+年度主要任务:
+  - 任务名称: 机关运行
+    支出类型: 基本支出
+    金额: 3000.00
+    财政拨款: 2900.00
+    其他资金: 100.00
+  - 任务名称: 测试专项
+    支出类型: 项目支出
+    项目编码: T0001
+    金额: 1000.00
+    财政拨款: 1000.00
+金额合计:
+  总额: 4000.00
+  财政拨款: 3900.00
+  其他资金: 100.00
+"""
+
+
+def test_stated_amounts_and_task_funds_are_kept_and_a_stated_project_spending_is_no_project_sum(tmp_path: Path) -> None:
+    site, warnings = validate(minimal(tmp_path, department=DEPARTMENT + TASKS))
+    dept = site.departments[0]
+    assert (dept.budget_total.yuan, dept.basic.yuan, dept.project_spending.yuan) == (Decimal("5000.00"), Decimal("3000.00"), Decimal("2000.00"))
+    assert [(t.kind, t.fiscal.yuan, t.other.yuan if t.other else None) for t in dept.tasks] == [
+        ("基本支出", Decimal("2900.00"), Decimal("100.00")), ("项目支出", Decimal("1000.00"), None)]
+    assert dept.tasks_total.total.yuan == Decimal("4000.00") and dept.tasks_total.other.yuan == Decimal("100.00")
+    assert warnings == []  # 项目支出 2000 ≠ the one listed project (1000): stated as such, no E021
+
+
+@pytest.mark.parametrize("change, expected", [
+    # a task's sources do not add up to its 金额 (and the 财政拨款 column no longer to 金额合计)
+    (("财政拨款: 2900.00", "财政拨款: 2800.00"), ["E020@部门.yml:15", "E021@部门.yml:25"]),
+    # 金额合计 differs from the tasks in one column (and its own sources no longer add up to its 总额)
+    (("  其他资金: 100.00\n", "  其他资金: 90.00\n"), ["E020@部门.yml:24", "E021@部门.yml:26"]),
+    (("部门预算总额: 5000.00", "部门预算总额: 5100.00"), ["E020@部门.yml:9"]),  # 基本支出 + 项目支出 ≠ 部门预算总额
+])
+def test_form_sums_that_do_not_add_up_are_errors(tmp_path: Path, change: tuple[str, str], expected: list[str]) -> None:
+    department = DEPARTMENT + TASKS
+    if change[0].startswith("  其他资金"):
+        head, tail = department.rsplit(change[0], 1)
+        department = head + change[1] + tail
+    else:
+        department = department.replace(*change, 1)
+    minimal(tmp_path, department=department)
+    assert codes(tmp_path) == expected
+
+
+def test_money_labels_and_form_kind_are_kept(tmp_path: Path) -> None:
+    project = PROJECT.replace("资金:\n", "表格名称: 信息化项目支出绩效目标申报表\n资金:\n  名称: 年度资金总额\n")
+    site, _ = validate(minimal(tmp_path, project))
+    p = site.departments[0].projects[0]
+    assert p.form == "信息化项目支出绩效目标申报表" and p.money.label == "年度资金总额"
+
+
+def test_the_form_kind_cannot_be_a_secret_field(tmp_path: Path) -> None:
+    minimal(tmp_path, PROJECT.replace("资金:\n", "表格名称: 项目支出绩效目标表\n涉密字段: [表格名称]\n资金:\n"))
+    assert codes(tmp_path) == ["E029@t0001.yml:6"]  # the 涉密字段 line

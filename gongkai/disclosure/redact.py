@@ -82,8 +82,8 @@ def _money(money: Money | None, show: bool) -> PublicMoney | None:
     if money is None:
         return None
     if not show:
-        return PublicMoney(total=None)
-    return PublicMoney(total=money.total, fiscal=money.fiscal, special=money.special, other=money.other)
+        return PublicMoney(total=None, label=money.label)
+    return PublicMoney(total=money.total, fiscal=money.fiscal, special=money.special, other=money.other, label=money.label)
 
 
 def _indicator(row: Indicator, anchor: str, rules: Disclosure, out: _Collector, source: str, secret: bool) -> PublicIndicator:
@@ -100,7 +100,7 @@ def _indicator(row: Indicator, anchor: str, rules: Disclosure, out: _Collector, 
         anchor=anchor, level1=row.level1, level2=row.level2, level3=row.level3, value=row.value,
         description=row.description, basis=row.basis, standard=row.standard, code=row.code,
         comparator=parsed.comparator if parsed else None, number=parsed.number if parsed else None,
-        number_unit=parsed.unit if parsed else None,
+        number_unit=parsed.unit if parsed else None, number_max=parsed.number_max if parsed else None,
         misfiled=row.level1_norm is None or (row.level2 is not None and row.level2_norm is None),
     )
 
@@ -118,8 +118,13 @@ def _goal(goal: Goal, rules: Disclosure, out: _Collector, source: str, secret: b
 def _hide_whole_project(project: Project, rule: str, rules: Disclosure, out: _Collector) -> None:
     """Every text of a secret project goes on the audit list, whatever is later shown of it."""
     source = project.file
+    # Under secret_label: code the code is the project's public label; a field that only repeats
+    # it (imported forms write the code as the 项目名称 of a 涉密项目) withholds nothing.
+    shown = code_key(project.code) if rules.secret_label == "code" and project.code else None
     for name in ("name", "category", "nature", "period", "basis", "purpose", "source", "note", "previous"):
-        out.hide(getattr(project, name), f"{source}: {_FIELD_KEYS.get(name, name)}", rule)
+        value = getattr(project, name)
+        if not (shown and value and code_key(value) == shown):
+            out.hide(value, f"{source}: {_FIELD_KEYS.get(name, name)}", rule)
     for attribute in project.attributes:
         out.hide(attribute, f"{source}: 项目属性", rule)
     if project.review:
@@ -173,7 +178,7 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
         out.record(dept, f"{source}: {key}", "涉密字段")
     return PublicProject(
         slug=slug, name=label, year=project.year, department_slug=dept.slug,
-        department_name=dept.name, unit=unit, money=_money(project.money, show_amount), code=project.code,  # type: ignore[arg-type]
+        department_name=dept.name, unit=unit, money=_money(project.money, show_amount), form=project.form, code=project.code,  # type: ignore[arg-type]
         category=keep("category"), nature=keep("nature"), attributes=attributes, period=keep("period"),
         basis=keep("basis"), purpose=keep("purpose"),
         period_money=None if "项目期资金" in secret or rel.period_key(project) in out.plan.hidden else _money(project.period_money, True),
@@ -188,20 +193,41 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
     )
 
 
-def _task(task: Task, by_code: dict[str, PublicProject], secret_codes: set[str],
+def _task(task: Task, number: int, by_code: dict[str, PublicProject], secret_codes: set[str],
           renamed: dict[str, str], rules: Disclosure, out: _Collector, source: str, hidden: bool = False) -> PublicTask:
     target = by_code.get(task.code or "")
+    anchor = f"任务-{number}"
     amount = None if hidden else task.amount
+    # A task's sources of funds are one block with its amount (relations.py): shown exactly when it is.
+    funds = {name: None if hidden else getattr(task, name) for name in ("fiscal", "special", "other")}
     if task.code in secret_codes:
         for text in (task.name, task.goal, task.indicator_text):
             out.hide(text, source, "涉密项目的年度任务")
         label = target.name if target else rules.secret_wording
-        return PublicTask(label, amount, target.code if target else None, rules.secret_wording, None, target.path if target else None)
+        return PublicTask(label, amount, target.code if target else None, rules.secret_wording, None,
+                          target.path if target else None, anchor=anchor, kind=task.kind, **funds)
     name = task.name
     if task.code in renamed:  # the task names a project whose 项目名称 is secret
         out.hide(task.name, source, "涉密字段的年度任务")
         name = renamed[task.code]
-    return PublicTask(name, amount, task.code, task.goal, task.indicator_text, target.path if target else None)
+    return PublicTask(name, amount, task.code, task.goal, task.indicator_text, target.path if target else None,
+                      anchor=anchor, kind=task.kind, **funds)
+
+
+def _tasks_total(dept: Department, hidden: frozenset[str]) -> PublicMoney | None:
+    """The stated 金额合计 row, unless publishing it would let a withheld task be subtracted out."""
+    if dept.tasks_total is None:
+        return None
+    if rel.tasks_total_key(dept) in hidden:
+        return PublicMoney(total=None, label=dept.tasks_total.label)
+    return _money(dept.tasks_total, True)
+
+
+def _log_hidden_tasks(dept: Department, tasks: tuple[PublicTask, ...], out: _Collector) -> None:
+    """Withheld task amounts go into the internal report, like withheld project amounts."""
+    for i, (task, public) in enumerate(zip(dept.tasks, tasks)):
+        if task.amount is not None and public.amount is None:
+            out.record(dept, f"{dept.file}: 年度主要任务[{i + 1}]", "年度任务金额不公开", task.amount.yuan)
 
 
 # ---- departments ------------------------------------------------------------------------------
@@ -280,13 +306,17 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
     combined = [p for p in dept.projects if rel.amount_key(p) in plan.hidden]
     show_combined = bool(combined) and rules.subtraction == "combine"
     units = _units(dept, projects, {rel.unit_key(dept, u.name) for u in dept.units} & plan.hidden)
-    tasks = tuple(_task(t, by_code, secret_codes, renamed, rules, out, f"{dept.file}: 年度主要任务[{i + 1}]", i in hidden_tasks)
+    tasks = tuple(_task(t, i + 1, by_code, secret_codes, renamed, rules, out, f"{dept.file}: 年度主要任务[{i + 1}]", i in hidden_tasks)
                   for i, t in enumerate(dept.tasks))
+    _log_hidden_tasks(dept, tasks, out)
+    stated = rel.budget_key(dept) not in plan.hidden
     return PublicDepartment(
         name=dept.name, slug=dept.slug, year=dept.year, unit=dept.unit, units=units, projects=tuple(projects),
         total=total, withheld_total=Amount(sum((p.money.total.yuan for p in combined), Decimal(0)), dept.unit) if show_combined else None,
-        short_name=dept.short_name, code=dept.code, level=dept.level, region=dept.region, source=dept.source,
-        goal=dept.goal, tasks=tasks, measures=dept.measures,
+        short_name=dept.short_name, form=dept.form, code=dept.code, level=dept.level, region=dept.region,
+        source=dept.source, goal=dept.goal, budget_total=dept.budget_total if stated else None,
+        basic=dept.basic if stated else None, project_spending=dept.project_spending if stated else None,
+        tasks=tasks, tasks_total=_tasks_total(dept, plan.hidden), measures=dept.measures,
         indicators=tuple(_indicator(r, f"指标-部门-{i + 1}", rules, out, f"{dept.file}: 绩效指标[{i + 1}]", False) for i, r in enumerate(dept.indicators)),
         note=dept.note, identity=identity("department", dept.file), withheld_secondary=sum(1 for p in combined if p.file not in secret) if show_combined else 0,
     )

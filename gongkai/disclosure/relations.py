@@ -20,7 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from gongkai.disclosure.register import code_key
-from gongkai.source.model import Department, Money, Project, Site
+from gongkai.source.model import Department, Money, Project, Site, Task
 
 # What the rule for extra hiding does with a relation that involves a hidden amount (see control.choose).
 DROP = "drop"  # hide its aggregate cells (a unit 合计, a 项目期资金, a task's amount)
@@ -109,6 +109,14 @@ def task_key(dept: Department, index: int) -> str:
     return f"任务:{dept.file}:{index}"
 
 
+def tasks_total_key(dept: Department) -> str:
+    return f"金额合计:{dept.file}"
+
+
+def budget_key(dept: Department) -> str:
+    return f"部门预算:{dept.file}"
+
+
 def department_key(dept: Department) -> str:
     return f"部门合计:{dept.file}"
 
@@ -169,16 +177,83 @@ def _department(out: Relations, dept: Department) -> None:
     _tasks(out, dept, dept_cell, total)
 
 
+_SOURCES = (("财政拨款", "fiscal"), ("财政专户拨款", "special"), ("其他资金", "other"))
+
+
+def _task_sources(out: Relations, dept: Department, i: int, key: str, task: Task, columns: dict[str, list[str]]) -> None:
+    """A task's sources of funds, in the block of its amount; with its 金额, 金额 = Σ sources."""
+    parts = []
+    for name, attr in _SOURCES:
+        amount = getattr(task, attr)
+        if amount is not None:
+            part = out.cell(f"{key}.{name}", f"年度主要任务第{i + 1}项的{name}", amount.yuan,
+                            f"{dept.file}: 年度主要任务[{i + 1}].{name}", key, ("年度主要任务", i, name))
+            parts.append(part)
+            columns[attr].append(part)
+    if parts and task.amount is not None and sum((out.value(k) for k in parts), Decimal(0)) == task.amount.yuan:
+        out.sum_is(f"来源:{key}", f"年度主要任务第{i + 1}项的金额 = 各资金来源之和（{dept.file}）", key, parts)
+
+
+def _tasks_total(out: Relations, dept: Department, keys: list[str], columns: dict[str, list[str]]) -> None:
+    """The stated 金额合计 row: one block, each of its columns the sum of the tasks' (validated)."""
+    stated = dept.tasks_total
+    if stated is None:
+        return
+    block = tasks_total_key(dept)
+    where = f"{dept.file}: 金额合计"
+    total = out.cell(block, f"部门“{dept.name}”年度主要任务的金额合计", stated.total.yuan, f"{where}.总额", block, ("金额合计", "总额"))
+    if sum((out.value(k) for k in keys), Decimal(0)) == stated.total.yuan:
+        out.sum_is(f"金额合计=任务:{dept.file}", f"年度主要任务的金额合计（{dept.file}）", total, keys, DROP, (block,))
+    for name, attr in _SOURCES:
+        amount = getattr(stated, attr)
+        if amount is None:
+            continue
+        cell = out.cell(f"{block}.{name}", f"年度主要任务金额合计的{name}", amount.yuan, f"{where}.{name}", block, ("金额合计", name))
+        if sum((out.value(k) for k in columns[attr]), Decimal(0)) == amount.yuan:
+            out.sum_is(f"金额合计={name}:{dept.file}", f"年度主要任务金额合计的{name}（{dept.file}）", cell, columns[attr], DROP, (block,))
+
+
+def _stated_budget(out: Relations, dept: Department, dept_cell: str, kinds: dict[str, list[str]]) -> None:
+    """部门预算总额 / 基本支出 / 项目支出 as the source states them: one block, bounding the listed
+    projects and the tasks of each kind (equal where they add up, else at most)."""
+    block = budget_key(dept)
+    stated = {name: out.cell(f"{block}.{name}", f"部门“{dept.name}”写明的{name}", amount.yuan, f"{dept.file}: {name}", block, (name,))
+              for name, amount in (("部门预算总额", dept.budget_total), ("基本支出", dept.basic), ("项目支出", dept.project_spending))
+              if amount is not None}
+    if len(stated) == 3:
+        out.sum_is(f"部门预算:{dept.file}", f"部门预算总额 = 基本支出 + 项目支出（{dept.file}）", stated["部门预算总额"],
+                   [stated["基本支出"], stated["项目支出"]])
+    bounds = [("项目支出", [dept_cell], stated.get("项目支出"))]
+    bounds += [(kind, kinds.get(kind, []), stated.get(kind)) for kind in ("基本支出", "项目支出")]
+    for n, (name, members, bound) in enumerate(bounds):
+        if bound is None or not members:
+            continue
+        given = sum((out.value(m) for m in members), Decimal(0))
+        label = f"部门“{dept.name}”写明的{name}涵盖{'所列项目' if n == 0 else '同类年度主要任务'}（{dept.file}）"
+        if given == out.value(bound):
+            out.sum_is(f"写明{n}:{dept.file}", label, bound, members, DROP, (block,))
+        elif given < out.value(bound):
+            out.at_most(f"写明{n}:{dept.file}", label, members, bound, DROP, (block,))
+
+
 def _tasks(out: Relations, dept: Department, dept_cell: str, total: Decimal) -> None:
     by_code = {code_key(p.code): p for p in dept.projects if p.code}
     keys = []
+    columns: dict[str, list[str]] = defaultdict(list)
+    kinds: dict[str, list[str]] = defaultdict(list)
     for i, task in enumerate(dept.tasks):
+        linked = by_code.get(code_key(task.code)) if task.code else None
         if task.amount is None:
+            _task_sources(out, dept, i, task_key(dept, i), task, columns)
+            if linked is not None and amount_key(linked) in out.primary and task_key(dept, i) in out.block_cells():
+                out.primary.add(task_key(dept, i))
             continue
         key = out.cell(task_key(dept, i), f"年度主要任务第{i + 1}项的金额", task.amount.yuan, f"{dept.file}: 年度主要任务[{i + 1}].金额",
                        at=("年度主要任务", i, "金额"))
         keys.append(key)
-        linked = by_code.get(code_key(task.code)) if task.code else None
+        _task_sources(out, dept, i, key, task, columns)
+        if task.kind:
+            kinds[task.kind].append(key)
         if linked is not None and amount_key(linked) in out.primary:
             out.primary.add(key)  # a withheld project's task: its amount is withheld by the same rule, in every mode
         if linked is not None and linked.money.total.yuan == task.amount.yuan:
@@ -188,6 +263,8 @@ def _tasks(out: Relations, dept: Department, dept_cell: str, total: Decimal) -> 
             out.tie(f"任务~项目:{key}", f"年度主要任务第{i + 1}项属于项目“{linked.code}”（{dept.file}）", [key, amount_key(linked)], (key,))
     if keys and sum((out.value(k) for k in keys), Decimal(0)) == total:
         out.sum_is(f"任务合计:{dept.file}", f"年度主要任务金额之和等于项目支出合计（{dept.file}）", dept_cell, keys, PARTNER)
+    _tasks_total(out, dept, keys, columns)
+    _stated_budget(out, dept, dept_cell, kinds)
 
 
 def _across_years(out: Relations, site: Site) -> None:

@@ -1,10 +1,13 @@
 """Stage 6b: open data from the public model only: CSV (UTF-8 with BOM for Excel), JSON, XLSX
 and a Frictionless Data Package describing the whole-site tables.
 
-Files: beside each project page project.csv / indicators.csv / project.xlsx / project.json;
-beside each department page projects.csv / indicators.csv / department.xlsx / department.json;
-data/<year>/ projects.csv / indicators.csv / year.xlsx / year.json; data/ the whole site as
-projects.csv / indicators.csv / departments.csv / site.xlsx / site.json and datapackage.json.
+Files: beside each project page <链接名>.csv / <链接名>-indicators.csv / <链接名>.xlsx / <链接名>.json
+(and, for links made before, the same bytes as project.csv / indicators.csv / project.xlsx /
+project.json); beside each department page projects.csv / indicators.csv / department.xlsx /
+department.json, with tasks.csv (年度主要任务 and their funds) and department-indicators.csv where
+the department has them; data/<year>/ projects.csv / indicators.csv / tasks.csv /
+department-indicators.csv / year.xlsx / year.json; data/ the whole site as the same tables plus
+departments.csv, site.xlsx, site.json and datapackage.json.
 Every row is encoded once (a CSV line, a sheet row) and every project's JSON serialised once; the
 department, year and site files join those, so each level costs a join, not a re-encoding.
 XLSX files come from gongkai/xlsx.py and are byte-identical between builds.
@@ -22,21 +25,39 @@ from gongkai import xlsx
 from gongkai.formatting import spreadsheet_text
 from gongkai.values import Amount, yuan_text
 from gongkai.parallel import forked_map
-from gongkai.public import PublicDepartment, PublicProject, PublicSite
+from gongkai.public import PublicDepartment, PublicIndicator, PublicProject, PublicSite
 from gongkai.writer import Output, write_files
 
-PROJECT_COLUMNS = ("年度", "部门", "部门编码", "实施单位", "项目名称", "项目编码", "涉密", "项目类别", "项目性质",
-                   "金额单位", "总额", "财政拨款", "财政专户拨款", "其他资金", "总额（元）", "页面", "部门页面")
+PROJECT_COLUMNS = ("年度", "部门", "部门编码", "实施单位", "项目名称", "项目编码", "涉密", "项目类别", "项目性质", "表格名称",
+                   "金额单位", "资金名称", "总额", "财政拨款", "财政专户拨款", "其他资金", "总额（元）", "项目期", "项目期资金名称",
+                   "项目期总额", "项目期财政拨款", "项目期财政专户拨款", "项目期其他资金", "页面", "部门页面")
 INDICATOR_COLUMNS = ("年度", "部门", "项目名称", "项目编码", "目标期间", "一级指标", "二级指标", "三级指标", "分类编码",
-                     "绩效指标描述", "指标值", "比较符", "数值", "数值单位", "指标值确定依据", "绩效标准", "页面", "项目页面")
-DEPARTMENT_COLUMNS = ("年度", "部门", "部门简称", "部门编码", "行政级别", "地区", "金额单位", "项目数", "项目支出合计",
-                      "项目支出合计（元）", "涉密项目合计（元）", "来源文件", "页面")
+                     "绩效指标描述", "指标值", "比较符", "数值", "数值上限", "数值单位", "指标值确定依据", "绩效标准", "页面", "项目页面")
+DEPARTMENT_COLUMNS = ("年度", "部门", "部门简称", "部门编码", "表格名称", "行政级别", "地区", "金额单位", "项目数", "项目支出合计",
+                      "项目支出合计（元）", "涉密项目合计（元）", "部门预算总额", "基本支出", "项目支出", "金额合计",
+                      "金额合计财政拨款", "金额合计财政专户拨款", "金额合计其他资金", "来源文件", "页面")
+TASK_COLUMNS = ("年度", "部门", "序号", "任务名称", "支出类型", "项目编码", "金额单位", "金额", "财政拨款", "财政专户拨款",
+                "其他资金", "金额（元）", "绩效目标", "绩效指标", "项目页面", "页面", "部门页面")
+DEPARTMENT_INDICATOR_COLUMNS = ("年度", "部门", "一级指标", "二级指标", "三级指标", "分类编码", "绩效指标描述", "指标值",
+                                "比较符", "数值", "数值上限", "数值单位", "指标值确定依据", "绩效标准", "页面", "部门页面")
+# What a column means where its name alone could mislead (the data package carries it).
+DESCRIPTIONS = {
+    "项目支出合计": "本网站所列项目的金额之和（含涉密项目），不是来源写明的“项目支出”",
+    "项目支出合计（元）": "本网站所列项目的金额之和，单位元",
+    "项目支出": "来源写明的项目支出（可以大于所列项目之和）",
+    "部门预算总额": "来源写明的部门预算总额",
+    "基本支出": "来源写明的基本支出",
+    "金额合计": "来源年度主要任务表的“金额合计”行",
+    "比较符": "≥ ≤ > < =，区间为 ~（数值至数值上限）；空白表示未能可靠读出",
+    "数值上限": "区间的上限（如 90%-95% 的 95）",
+}
 
 
 def _in_unit(amount: Amount | None) -> str:
+    """The amount in its source's unit with the decimals the source wrote (3505.90, 407.257)."""
     if amount is None:
         return ""
-    return f"{amount.in_unit.normalize():f}"
+    return f"{amount.in_unit:f}"
 
 
 def _yuan(amount: Amount | None) -> str:
@@ -44,16 +65,34 @@ def _yuan(amount: Amount | None) -> str:
 
 
 def project_row(project: PublicProject, dept: PublicDepartment, base_url: str) -> dict[str, str]:
-    money = project.money
+    money, period = project.money, project.period_money
     unit = money.total.unit if money.total else dept.unit
     return {
         "年度": str(project.year), "部门": dept.name, "部门编码": dept.code or "", "实施单位": project.unit,
         "项目名称": project.name, "项目编码": project.code or "", "涉密": "是" if project.secret else "否",
-        "项目类别": project.category or "", "项目性质": project.nature or "", "金额单位": unit,
-        "总额": _in_unit(money.total), "财政拨款": _in_unit(money.fiscal), "财政专户拨款": _in_unit(money.special),
-        "其他资金": _in_unit(money.other), "总额（元）": _yuan(money.total), "页面": base_url + project.path,
-        "部门页面": base_url + dept.path,
+        "项目类别": project.category or "", "项目性质": project.nature or "", "表格名称": project.form or "", "金额单位": unit,
+        "资金名称": money.label or "", "总额": _in_unit(money.total), "财政拨款": _in_unit(money.fiscal),
+        "财政专户拨款": _in_unit(money.special), "其他资金": _in_unit(money.other), "总额（元）": _yuan(money.total),
+        "项目期": project.period or "", "项目期资金名称": period.label or "" if period else "",
+        "项目期总额": _in_unit(period.total if period else None), "项目期财政拨款": _in_unit(period.fiscal if period else None),
+        "项目期财政专户拨款": _in_unit(period.special if period else None), "项目期其他资金": _in_unit(period.other if period else None),
+        "页面": base_url + project.path, "部门页面": base_url + dept.path,
     }
+
+
+def _indicator_cells(row: PublicIndicator) -> dict[str, str]:
+    """The columns an indicator row has wherever it is listed (a project's or the department's)."""
+    return {
+        "一级指标": row.level1, "二级指标": row.level2 or "", "三级指标": row.level3, "分类编码": row.code or "",
+        "绩效指标描述": row.description or "", "指标值": row.value, "比较符": row.comparator or "",
+        "数值": _number(row.number), "数值上限": _number(row.number_max), "数值单位": row.number_unit or "",
+        "指标值确定依据": row.basis or "", "绩效标准": row.standard or "",
+    }
+
+
+def _number(value: Decimal | None) -> str:
+    """A parsed 指标值 number as written (200.20 stays 200.20)."""
+    return "" if value is None else f"{value:f}"
 
 
 def indicator_rows(project: PublicProject, dept: PublicDepartment, base_url: str) -> Iterable[dict[str, str]]:
@@ -61,38 +100,62 @@ def indicator_rows(project: PublicProject, dept: PublicDepartment, base_url: str
         for row in goal.indicators:
             yield {
                 "年度": str(project.year), "部门": dept.name, "项目名称": project.name, "项目编码": project.code or "",
-                "目标期间": goal.period_label, "一级指标": row.level1, "二级指标": row.level2 or "", "三级指标": row.level3,
-                "分类编码": row.code or "", "绩效指标描述": row.description or "", "指标值": row.value,
-                "比较符": row.comparator or "", "数值": f"{row.number.normalize():f}" if row.number is not None else "",
-                "数值单位": row.number_unit or "", "指标值确定依据": row.basis or "", "绩效标准": row.standard or "",
+                "目标期间": goal.period_label, **_indicator_cells(row),
                 "页面": f"{base_url}{project.path}#{row.anchor}", "项目页面": base_url + project.path,
             }
 
 
+def department_indicator_rows(dept: PublicDepartment, base_url: str) -> Iterable[dict[str, str]]:
+    for row in dept.indicators:
+        yield {"年度": str(dept.year), "部门": dept.name, **_indicator_cells(row),
+               "页面": f"{base_url}{dept.path}#{row.anchor}", "部门页面": base_url + dept.path}
+
+
+def task_rows(dept: PublicDepartment, base_url: str) -> Iterable[dict[str, str]]:
+    for i, task in enumerate(dept.tasks, 1):
+        yield {
+            "年度": str(dept.year), "部门": dept.name, "序号": str(i), "任务名称": task.name, "支出类型": task.kind or "",
+            "项目编码": task.code or "", "金额单位": dept.unit, "金额": _in_unit(task.amount), "财政拨款": _in_unit(task.fiscal),
+            "财政专户拨款": _in_unit(task.special), "其他资金": _in_unit(task.other), "金额（元）": _yuan(task.amount),
+            "绩效目标": task.goal or "", "绩效指标": task.indicator_text or "",
+            "项目页面": base_url + task.project_path if task.project_path else "",
+            "页面": f"{base_url}{dept.path}#{task.anchor}", "部门页面": base_url + dept.path,
+        }
+
+
 def department_row(dept: PublicDepartment, base_url: str) -> dict[str, str]:
+    stated = dept.tasks_total
     return {
         "年度": str(dept.year), "部门": dept.name, "部门简称": dept.short_name or "", "部门编码": dept.code or "",
+        "表格名称": dept.form or "",
         "行政级别": dept.level or "", "地区": dept.region or "", "金额单位": dept.unit, "项目数": str(len(dept.projects)),
-        "项目支出合计": _in_unit(dept.total), "项目支出合计（元）": _yuan(dept.total),
-        "涉密项目合计（元）": _yuan(dept.withheld_total), "来源文件": dept.source or "", "页面": base_url + dept.path,
+        "项目支出合计": _in_unit(dept.total), "项目支出合计（元）": _yuan(dept.total), "涉密项目合计（元）": _yuan(dept.withheld_total),
+        "部门预算总额": _in_unit(dept.budget_total), "基本支出": _in_unit(dept.basic), "项目支出": _in_unit(dept.project_spending),
+        "金额合计": _in_unit(stated.total if stated else None), "金额合计财政拨款": _in_unit(stated.fiscal if stated else None),
+        "金额合计财政专户拨款": _in_unit(stated.special if stated else None),
+        "金额合计其他资金": _in_unit(stated.other if stated else None), "来源文件": dept.source or "", "页面": base_url + dept.path,
     }
 
 
-INTEGER_COLUMNS = frozenset({"年度", "项目数"})
-NUMBER_COLUMNS = frozenset({"总额", "财政拨款", "财政专户拨款", "其他资金", "总额（元）", "数值", "项目支出合计",
-                            "项目支出合计（元）", "涉密项目合计（元）"})
+INTEGER_COLUMNS = frozenset({"年度", "项目数", "序号"})
+AMOUNT_COLUMNS = frozenset({"总额", "财政拨款", "财政专户拨款", "其他资金", "总额（元）", "项目支出合计", "项目支出合计（元）",
+                            "涉密项目合计（元）", "项目期总额", "项目期财政拨款", "项目期财政专户拨款", "项目期其他资金",
+                            "部门预算总额", "基本支出", "项目支出", "金额合计", "金额合计财政拨款", "金额合计财政专户拨款",
+                            "金额合计其他资金", "金额", "金额（元）"})
+NUMBER_COLUMNS = AMOUNT_COLUMNS | {"数值", "数值上限"}
 
 
 # ---- Data Package ----------------------------------------------------------------------------
 
 def _field(column: str) -> dict[str, Any]:
+    described = {"description": DESCRIPTIONS[column]} if column in DESCRIPTIONS else {}
     if column in INTEGER_COLUMNS:
-        return {"name": column, "type": "integer"}
+        return {"name": column, "type": "integer", **described}
     if column in NUMBER_COLUMNS:
-        return {"name": column, "type": "number"}
+        return {"name": column, "type": "number", **described}
     if column == "涉密":
-        return {"name": column, "type": "boolean", "trueValues": ["是"], "falseValues": ["否"]}
-    return {"name": column, "type": "string"}
+        return {"name": column, "type": "boolean", "trueValues": ["是"], "falseValues": ["否"], **described}
+    return {"name": column, "type": "string", **described}
 
 
 def _resource(name: str, title: str, columns: tuple[str, ...], schema_extra: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +170,12 @@ def _resource(name: str, title: str, columns: tuple[str, ...], schema_extra: dic
     }
 
 
+def _child(name: str, title: str, columns: tuple[str, ...], link: str, parent: str) -> dict[str, Any]:
+    """A table keyed by its 页面 whose `link` column points at the 页面 of a row of `parent`."""
+    return _resource(name, title, columns, {
+        "primaryKey": ["页面"], "foreignKeys": [{"fields": [link], "reference": {"resource": parent, "fields": ["页面"]}}]})
+
+
 def datapackage(title: str) -> dict[str, Any]:
     """The whole-site tables, typed, with their keys: indicators → projects → departments."""
     return {
@@ -117,12 +186,10 @@ def datapackage(title: str) -> dict[str, Any]:
         "licenses": [{"name": "other-open", "title": "政府信息公开"}],
         "resources": [
             _resource("departments", "部门", DEPARTMENT_COLUMNS, {"primaryKey": ["页面"]}),
-            _resource("projects", "项目", PROJECT_COLUMNS, {
-                "primaryKey": ["页面"],
-                "foreignKeys": [{"fields": ["部门页面"], "reference": {"resource": "departments", "fields": ["页面"]}}]}),
-            _resource("indicators", "绩效指标", INDICATOR_COLUMNS, {
-                "primaryKey": ["页面"],
-                "foreignKeys": [{"fields": ["项目页面"], "reference": {"resource": "projects", "fields": ["页面"]}}]}),
+            _child("projects", "项目", PROJECT_COLUMNS, "部门页面", "departments"),
+            _child("indicators", "绩效指标", INDICATOR_COLUMNS, "项目页面", "projects"),
+            _child("department-indicators", "部门整体绩效指标", DEPARTMENT_INDICATOR_COLUMNS, "部门页面", "departments"),
+            _child("tasks", "年度主要任务", TASK_COLUMNS, "部门页面", "departments"),
         ],
     }
 
@@ -145,7 +212,7 @@ class Table:
 
     def __init__(self, columns: tuple[str, ...]) -> None:
         self.columns = columns
-        self.layout = xlsx.layout(columns, [_kind(c) for c in columns])
+        self.layout = xlsx.layout(columns, [_kind(c) for c in columns], [_width(c) for c in columns])
         self.csv_header = _csv_lines([columns])[0]
         self._year = columns.index("年度")
 
@@ -161,10 +228,25 @@ class Table:
         return ("\ufeff" + self.csv_header + "".join([r.csv for r in rows])).encode("utf-8")
 
 
+# Columns of long text get room to read (in characters; CJK count two); the rest fit their header.
+_WIDE = {"部门": 30, "实施单位": 30, "项目名称": 36, "任务名称": 30, "三级指标": 24, "绩效指标描述": 36, "指标值": 36,
+         "指标值确定依据": 24, "绩效标准": 24, "绩效目标": 40, "绩效指标": 40, "来源文件": 36, "表格名称": 28, "页面": 50,
+         "部门页面": 40, "项目页面": 50}
+
+
+def _width(column: str) -> float:
+    if column in _WIDE:
+        return _WIDE[column]
+    return max(10 if column in NUMBER_COLUMNS else 8, xlsx.text_width(column) + 3)
+
+
 def _kind(column: str) -> str:
-    """Numbers as numbers (a spreadsheet can sum them), everything else as text."""
+    """Numbers as numbers (a spreadsheet can sum them), amounts with at least two decimals as the
+    pages show them, everything else as text."""
     if column in INTEGER_COLUMNS:
         return xlsx.INTEGER
+    if column in AMOUNT_COLUMNS:
+        return xlsx.AMOUNT
     return xlsx.NUMBER if column in NUMBER_COLUMNS else xlsx.TEXT
 
 
@@ -182,12 +264,18 @@ def _csv_lines(rows: Iterable[Iterable[str]]) -> list[str]:
 
 
 DEPARTMENTS, PROJECTS, INDICATORS = Table(DEPARTMENT_COLUMNS), Table(PROJECT_COLUMNS), Table(INDICATOR_COLUMNS)
+TASKS, DEPARTMENT_INDICATORS = Table(TASK_COLUMNS), Table(DEPARTMENT_INDICATOR_COLUMNS)
 
 
-def _workbook(departments: list[Encoded], projects: list[Encoded], indicators: list[Encoded]) -> bytes:
-    sheets = [("部门", DEPARTMENTS.layout, [r.xlsx for r in departments])] if departments else []
-    return xlsx.workbook(sheets + [("项目", PROJECTS.layout, [r.xlsx for r in projects]),
-                                   ("指标", INDICATORS.layout, [r.xlsx for r in indicators])])
+def _workbook(departments: list[Encoded], projects: list[Encoded], indicators: list[Encoded],
+              tasks: list[Encoded] = (), dept_indicators: list[Encoded] = ()) -> bytes:  # type: ignore[assignment]
+    """部门, 项目, 指标 and, in a department's, year's or the site's workbook, 年度主要任务 and 部门指标."""
+    sheets = [("项目", PROJECTS.layout, [r.xlsx for r in projects]), ("指标", INDICATORS.layout, [r.xlsx for r in indicators])]
+    if departments:
+        sheets = [("部门", DEPARTMENTS.layout, [r.xlsx for r in departments]), *sheets,
+                  ("年度主要任务", TASKS.layout, [r.xlsx for r in tasks]),
+                  ("部门指标", DEPARTMENT_INDICATORS.layout, [r.xlsx for r in dept_indicators])]
+    return xlsx.workbook(sheets)
 
 
 # ---- JSON: each project serialised once, its text spliced into the department, year and site files ----
@@ -253,6 +341,8 @@ class _DepartmentExport(NamedTuple):
     projects: list[Encoded]
     indicators: list[Encoded]
     json: str
+    tasks: list[Encoded] = []
+    dept_indicators: list[Encoded] = []
 
 
 class Reuse(Protocol):
@@ -285,26 +375,40 @@ def export_to(output: Output, public: PublicSite, base_url: str, title: str = "�
     output.update(_collected_files(public, parts, title))
 
 
+def collected_files(public: PublicSite, base_url: str, title: str) -> dict[str, bytes]:
+    """The per-year and whole-site files alone (a merge of shards: the departments' own files
+    are the shards')."""
+    return _collected_files(public, [_department_export(dept, base_url) for dept in public.departments], title)
+
+
 def _collected_files(public: PublicSite, parts: list[_DepartmentExport], title: str) -> dict[str, bytes]:
     """The per-year and whole-site files, joined from the departments' encoded rows."""
     files: dict[str, bytes] = {}
     all_departments = [part.department for part in parts]
     all_projects = [row for part in parts for row in part.projects]
     all_indicators = [row for part in parts for row in part.indicators]
+    all_tasks = [row for part in parts for row in part.tasks]
+    all_dept_indicators = [row for part in parts for row in part.dept_indicators]
     for year in public.years:
         y = str(year)
         departments = [r for r in all_departments if r.year == y]
         projects = [r for r in all_projects if r.year == y]
         indicators = [r for r in all_indicators if r.year == y]
+        tasks = [r for r in all_tasks if r.year == y]
+        dept_indicators = [r for r in all_dept_indicators if r.year == y]
         files[f"data/{year}/projects.csv"] = PROJECTS.csv(projects)
         files[f"data/{year}/indicators.csv"] = INDICATORS.csv(indicators)
-        files[f"data/{year}/year.xlsx"] = _workbook(departments, projects, indicators)
+        files[f"data/{year}/tasks.csv"] = TASKS.csv(tasks)
+        files[f"data/{year}/department-indicators.csv"] = DEPARTMENT_INDICATORS.csv(dept_indicators)
+        files[f"data/{year}/year.xlsx"] = _workbook(departments, projects, indicators, tasks, dept_indicators)
         texts = [part.json for dept, part in zip(public.departments, parts) if dept.year == year]
         files[f"data/{year}/year.json"] = _json_file(_object_text([("year", json_text(year)), ("departments", _array_text(texts))]))
     files["data/departments.csv"] = DEPARTMENTS.csv(all_departments)
     files["data/projects.csv"] = PROJECTS.csv(all_projects)
     files["data/indicators.csv"] = INDICATORS.csv(all_indicators)
-    files["data/site.xlsx"] = _workbook(all_departments, all_projects, all_indicators)
+    files["data/tasks.csv"] = TASKS.csv(all_tasks)
+    files["data/department-indicators.csv"] = DEPARTMENT_INDICATORS.csv(all_dept_indicators)
+    files["data/site.xlsx"] = _workbook(all_departments, all_projects, all_indicators, all_tasks, all_dept_indicators)
     files["data/site.json"] = _json_file(_object_text([("departments", _array_text([part.json for part in parts]))]))
     files["data/datapackage.json"] = to_json(datapackage(title))
     return files
@@ -328,8 +432,19 @@ def _department_exports(departments: list[PublicDepartment], base_url: str, stag
     return forked_map(export, len(departments), workers)
 
 
+def project_files(project: PublicProject) -> dict[str, str]:
+    """The project's own downloads, named by its link name (or code) so that saved files differ:
+    project.csv of every project was indistinguishable in a downloads folder."""
+    base = f"{project.path}{project.slug}"
+    return {"csv": f"{base}.csv", "indicators": f"{base}-indicators.csv", "xlsx": f"{base}.xlsx", "json": f"{base}.json"}
+
+
+# The names used before issue 13, still written (the same bytes) so that links to them keep working.
+_OLD_NAMES = {"csv": "project.csv", "indicators": "indicators.csv", "xlsx": "project.xlsx", "json": "project.json"}
+
+
 def _department_export(dept: PublicDepartment, base_url: str) -> _DepartmentExport:
-    project_files: dict[str, bytes] = {}
+    own_files: dict[str, bytes] = {}
     projects: list[Encoded] = []
     indicators: list[Encoded] = []
     texts: list[str] = []
@@ -337,17 +452,24 @@ def _department_export(dept: PublicDepartment, base_url: str) -> _DepartmentExpo
         (row,) = PROJECTS.encode([project_row(project, dept, base_url)])
         own = INDICATORS.encode(indicator_rows(project, dept, base_url))
         text = json_text(project_json(project))
-        project_files[f"{project.path}project.json"] = _json_file(text)
-        project_files[f"{project.path}project.csv"] = PROJECTS.csv([row])
-        project_files[f"{project.path}indicators.csv"] = INDICATORS.csv(own)
-        project_files[f"{project.path}project.xlsx"] = _workbook([], [row], own)
+        made = {"json": _json_file(text), "csv": PROJECTS.csv([row]), "indicators": INDICATORS.csv(own),
+                "xlsx": _workbook([], [row], own)}
+        for kind, path in project_files(project).items():
+            own_files[path] = made[kind]
+            own_files[f"{project.path}{_OLD_NAMES[kind]}"] = made[kind]
         projects.append(row)
         indicators += own
         texts.append(text)
     (department,) = DEPARTMENTS.encode([department_row(dept, base_url)])
+    tasks = TASKS.encode(task_rows(dept, base_url))
+    dept_indicators = DEPARTMENT_INDICATORS.encode(department_indicator_rows(dept, base_url))
     dept_text = department_json_text(dept, texts)
     files = {f"{dept.path}projects.csv": PROJECTS.csv(projects), f"{dept.path}indicators.csv": INDICATORS.csv(indicators),
              f"{dept.path}department.json": _json_file(dept_text),
-             f"{dept.path}department.xlsx": _workbook([department], projects, indicators)}
-    files.update(project_files)
-    return _DepartmentExport(files, {}, department, projects, indicators, dept_text)
+             f"{dept.path}department.xlsx": _workbook([department], projects, indicators, tasks, dept_indicators)}
+    if tasks:
+        files[f"{dept.path}tasks.csv"] = TASKS.csv(tasks)
+    if dept_indicators:
+        files[f"{dept.path}department-indicators.csv"] = DEPARTMENT_INDICATORS.csv(dept_indicators)
+    files.update(own_files)
+    return _DepartmentExport(files, {}, department, projects, indicators, dept_text, tasks, dept_indicators)

@@ -12,6 +12,8 @@ from decimal import Decimal
 from urllib.parse import urlparse
 
 from gongkai.publish.charts import Chart, ChartRow, horizontal_bars, vertical_bars
+from gongkai.publish.exports import project_files
+from gongkai.publish.forms import PeriodTable, StatedBudget, period_table, stated_budget
 from gongkai.publish.redirects import Manifest, fallback_date, published_on
 from gongkai.source.config import Config
 from gongkai.formatting import AmountStyle, amount, amount_style, percent, share, signed_percent, styled
@@ -115,7 +117,7 @@ class YearPage:
 @dataclass(frozen=True)
 class ProjectRow:
     project: PublicProject
-    share: str  # of the department's total, e.g. "28.6%"
+    share: str  # of the sum of the listed projects, e.g. "28.6%"
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ class DepartmentPage:
     downloads: tuple[Download, ...] = ()
     citation: Citation | None = None
     style: AmountStyle | None = None  # how the page shows amounts: one unit, fixed decimals
+    budget: StatedBudget | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ class ProjectPage:
     downloads: tuple[Download, ...] = ()
     citation: Citation | None = None
     style: AmountStyle | None = None  # how the page shows amounts: one unit, fixed decimals
+    periods: PeriodTable | None = None  # set when the form has two periods with indicators
 
 
 @dataclass(frozen=True)
@@ -209,11 +213,12 @@ class Page:
     url: str = ""  # below the site root: "" for home, "2025/" for a year, "404.html"
 
 
-def site_info(config: Config, public: PublicSite) -> SiteInfo:
+def site_info(config: Config, public: PublicSite, years: tuple[int, ...] | None = None) -> SiteInfo:
+    """`years`: those of the whole site when this is one shard of it (else the public model's)."""
     prefix = urlparse(config.base_url).path or "/"
     return SiteInfo(
         name=config.site_name, description=config.site_description, base_url=config.base_url, prefix=prefix,
-        years=public.years, publisher=config.publisher, publication_date=config.publication_date,
+        years=public.years if years is None else years, publisher=config.publisher, publication_date=config.publication_date,
         search=config.search, disclosure_wording=config.disclosure.secret_wording, quality_badge=config.quality_badge,
         contact=config.contact, icp=config.icp, site_code=config.site_code,
     )
@@ -280,14 +285,16 @@ def year_downloads(site: SiteInfo, year: int) -> tuple[Download, ...]:
 
 def department_downloads(site: SiteInfo, dept: PublicDepartment) -> tuple[Download, ...]:
     base = site.prefix + dept.path
-    return (Download("项目表", "CSV", f"{base}projects.csv"), Download("指标表", "CSV", f"{base}indicators.csv"),
+    own: tuple[Download, ...] = (Download("年度主要任务", "CSV", f"{base}tasks.csv"),) if dept.tasks else ()
+    own += (Download("部门整体绩效指标", "CSV", f"{base}department-indicators.csv"),) if dept.indicators else ()
+    return (Download("项目表", "CSV", f"{base}projects.csv"), Download("指标表", "CSV", f"{base}indicators.csv"), *own,
             Download("部门数据", "XLSX", f"{base}department.xlsx"), Download("部门数据", "JSON", f"{base}department.json"))
 
 
 def project_downloads(site: SiteInfo, project: PublicProject) -> tuple[Download, ...]:
-    base = site.prefix + project.path
-    return (Download("项目", "CSV", f"{base}project.csv"), Download("指标表", "CSV", f"{base}indicators.csv"),
-            Download("项目数据", "XLSX", f"{base}project.xlsx"), Download("项目数据", "JSON", f"{base}project.json"))
+    files = {kind: site.prefix + path for kind, path in project_files(project).items()}
+    return (Download("项目", "CSV", files["csv"]), Download("指标表", "CSV", files["indicators"]),
+            Download("项目数据", "XLSX", files["xlsx"]), Download("项目数据", "JSON", files["json"]))
 
 
 # ---- across years ----------------------------------------------------------------------------
@@ -401,9 +408,9 @@ def history_chart(dept: PublicDepartment, history: tuple[YearTotal, ...]) -> Cha
         return None
     factor, style = UNIT_FACTORS[dept.unit], department_style(dept)
     rows = tuple(ChartRow(f"{h.year}年", h.total.yuan / factor, styled(h.total, style)) for h in history)
-    title = f"{dept.display_name}历年项目支出合计"
+    title = f"{dept.display_name}历年所列项目金额合计"
     described = "；".join(f"{r.label} {r.shown}" for r in rows)
-    return vertical_bars("chart-years", title, f"{title}（柱状图）：{described}。", "年度", f"项目支出合计（{dept.unit}）", rows)
+    return vertical_bars("chart-years", title, f"{title}（柱状图）：{described}。", "年度", f"所列项目金额合计（{dept.unit}）", rows)
 
 
 def plan_chart(project: PublicProject) -> Chart | None:
@@ -423,9 +430,9 @@ def departments_chart(summary: YearSummary, style: AmountStyle) -> Chart | None:
     factor = UNIT_FACTORS[style.unit]
     ordered = sorted(summary.departments, key=lambda d: (-d.total.yuan, d.slug))
     rows = tuple(ChartRow(d.display_name, d.total.yuan / factor, styled(d.total, style)) for d in ordered)
-    title = f"{summary.year}年各部门项目支出"
+    title = f"{summary.year}年各部门所列项目金额"
     described = "；".join(f"{r.label} {r.shown}" for r in rows)
-    return horizontal_bars("chart-departments", title, f"{title}（条形图）：{described}。", "部门", f"项目支出合计（{style.unit}）", rows)
+    return horizontal_bars("chart-departments", title, f"{title}（条形图）：{described}。", "部门", f"所列项目金额合计（{style.unit}）", rows)
 
 
 PUBLISHED_LIMIT = 10  # pages of the last publication listed on the home page
@@ -468,13 +475,13 @@ def department_page(site: SiteInfo, dept: PublicDepartment, public: PublicSite |
         for u in dept.units
     )
     crumbs = (_home_crumb(site), Crumb(f"{dept.year}年", f"{site.prefix}{dept.year}/"), Crumb(dept.display_name, None))
-    description = f"{dept.name}{dept.year}年预算项目支出绩效目标，共{len(dept.projects)}个项目，项目支出合计{amount(dept.total)}。"
+    description = f"{dept.name}{dept.year}年预算项目支出绩效目标，共{len(dept.projects)}个项目，所列项目金额合计{amount(dept.total)}。"
     history = department_history(public, dept) if public else ()
     charts = tuple(c for c in (budget_chart(dept), history_chart(dept, history)) if c)
     title = f"{dept.name} {dept.year}年预算绩效目标"
     citation = Citation(title, dept.name, dept.year, site.base_url + dept.path, site.publication_date, dept.source)
     return DepartmentPage(title, dept, units, crumbs, description, history, charts, department_downloads(site, dept), citation,
-                          department_style(dept))
+                          department_style(dept), stated_budget(dept))
 
 
 def project_page(site: SiteInfo, dept: PublicDepartment, project: PublicProject, public: PublicSite | None = None) -> ProjectPage:
@@ -487,14 +494,15 @@ def project_page(site: SiteInfo, dept: PublicDepartment, project: PublicProject,
     citation = Citation(project.name, dept.name, project.year, site.base_url + project.path, site.publication_date,
                         project.source or dept.source)
     return ProjectPage(title, project, dept, crumbs, description, comparison, charts, project_downloads(site, project), citation,
-                       department_style(dept))
+                       department_style(dept), period_table(project))
 
 
-def build_pages(config: Config, public: PublicSite, manifest: Manifest | None = None) -> tuple[SiteInfo, list[Page]]:
+def build_pages(config: Config, public: PublicSite, manifest: Manifest | None = None,
+                years: tuple[int, ...] | None = None) -> tuple[SiteInfo, list[Page]]:
     """Every page of the site, in a stable order, from the public model alone. `manifest` (this
     build's, see redirects.plan) dates the pages for the home page's list of what was last
-    published."""
-    site = site_info(config, public)
+    published; `years`: see site_info."""
+    site = site_info(config, public, years)
     summaries = tuple(year_summary(public, y) for y in public.years)
     pages: list[Page] = []
     for summary in summaries:

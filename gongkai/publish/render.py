@@ -34,6 +34,7 @@ def environment(templates: Path) -> jinja2.Environment:
         amount_plain=_amount_plain,
         percent=formatting.percent,
         number=formatting.number,
+        lines=lambda text: jinja2.filters.Markup(formatting.lines_html(text)),
         markdown=lambda text: jinja2.filters.Markup(formatting.render_markdown(text)),
         plain=formatting.plain_text,
         department_style=department_style,

@@ -554,9 +554,111 @@ def filter_options(items: list[Record]) -> bytes:
     return json.dumps(ordered, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def search_files(public: PublicSite, config: Config) -> dict[str, bytes]:
+# ---- bundles: one index per year and region, merged in the browser ------------------------
+# One Pagefind index for the whole site grows with it in one process (3.4 GB at 10,000 projects).
+# Each bundle is indexed by a Pagefind process of its own, one after the other, so the peak is
+# that of the largest bundle; a bundle whose records are unchanged is taken from the memo folder
+# (the build cache) instead of being indexed again. search.js loads the first bundle and merges
+# the others (Pagefind's mergeIndex), then checks every result's tokens itself (see exactMatch
+# there): a bundle that lacks a query's term answers with words sharing only a prefix.
+
+BUNDLE_RECORDS = 2000  # records of one bundle at most: about 0.7 GB in Pagefind's process
+BUNDLES_FILE = "pagefind/bundles.json"
+
+
+def bundle_name(year: int, region: str, part: int) -> str:
+    """A stable folder name: the year, a digest of the region (public, but kept out of URLs as
+    text) and the part of a region too large for one bundle."""
+    digest = hashlib.sha1(region.encode("utf-8")).hexdigest()[:8]
+    return f"{year}-{digest}" + (f"-{part}" if part else "")
+
+
+def bundles(public: PublicSite, prefix: str) -> dict[str, list[Record]]:
+    """The records by bundle: a year and region each, in department order; a region with more
+    than BUNDLE_RECORDS records is cut between departments."""
+    groups: dict[tuple[int, str], list[PublicDepartment]] = {}
+    for department in sorted(public.departments, key=lambda d: (d.year, d.region or "", d.slug)):
+        groups.setdefault((department.year, department.region or ""), []).append(department)
+    out: dict[str, list[Record]] = {}
+    for (year, region), departments in groups.items():
+        part, current = 0, list[Record]()
+        for department in departments:
+            own = [department_record(department, prefix),
+                   *(project_record(p, department, prefix) for p in sorted(department.projects, key=lambda p: p.slug))]
+            if current and len(current) + len(own) > BUNDLE_RECORDS:
+                out[bundle_name(year, region, part)] = current
+                part, current = part + 1, []
+            current += own
+        out[bundle_name(year, region, part)] = current
+    return out
+
+
+def bundle_digest(items: list[Record]) -> str:
+    """What a bundle's index depends on: its records, the Pagefind version and this module (which
+    rewrites Pagefind's files)."""
+    from importlib.metadata import version
+    digest = hashlib.sha256(version("pagefind").encode() + Path(__file__).read_bytes())
+    for item in items:
+        digest.update(json.dumps([item.url, item.content, item.meta, item.filters], ensure_ascii=False,
+                                 sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def bundle_index(items: list[Record], memo: Path | None) -> dict[str, bytes]:
+    """One bundle's Pagefind files (paths below its folder), from the memo when its records are
+    unchanged; written to the memo otherwise (an optimisation only: any damage means re-indexing)."""
+    key = bundle_digest(items)
+    stored = memo / f"{key}.json" if memo else None
+    if stored and stored.is_file():
+        try:
+            kept = json.loads(stored.read_text(encoding="utf-8"))
+            return {path: base64.b64decode(data) for path, data in kept.items()}
+        except (ValueError, OSError, AttributeError):
+            pass
+    files = {path[len("pagefind/"):]: data for path, data in index_records(items).items()}
+    if stored:
+        try:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            partial = stored.with_suffix(".tmp")
+            partial.write_text(json.dumps({p: base64.b64encode(d).decode() for p, d in files.items()}), encoding="utf-8")
+            partial.replace(stored)
+        except OSError:
+            pass
+    return files
+
+
+def bundled_index(groups: dict[str, list[Record]], memo: Path | None = None) -> dict[str, bytes]:
+    """pagefind/<bundle>/… for every bundle, one copy of pagefind.js (the same for all) and
+    pagefind/bundles.json, the list search.js merges."""
+    out: dict[str, bytes] = {}
+    for name, items in groups.items():
+        for path, data in bundle_index(items, memo).items():
+            if path == "pagefind.js":
+                out["pagefind/pagefind.js"] = data
+            else:
+                out[f"pagefind/{name}/{path}"] = data
+    out[BUNDLES_FILE] = bundles_list(list(groups))
+    if memo:
+        _prune_memo(memo, {bundle_digest(items) for items in groups.values()})
+    return dict(sorted(out.items()))
+
+
+def _prune_memo(memo: Path, keep: set[str]) -> None:
+    """Bundles no longer in the site leave the memo, which would grow with every edit."""
+    for stored in memo.glob("*.json"):
+        if stored.stem not in keep:
+            stored.unlink(missing_ok=True)
+
+
+def bundles_list(names: list[str]) -> bytes:
+    """In name order: a merge of shards lists the same bundles as a single build."""
+    return json.dumps({"bundles": [f"{name}/" for name in sorted(names)]}, separators=(",", ":")).encode("utf-8")
+
+
+def search_files(public: PublicSite, config: Config, memo: Path | None = None) -> dict[str, bytes]:
     from urllib.parse import urlparse
 
     prefix = urlparse(config.base_url).path or "/"
-    items = records(public, prefix)
-    return {**index_records(items), "search/filters.json": filter_options(items)}
+    groups = bundles(public, prefix)
+    items = [item for group in groups.values() for item in group]
+    return {**bundled_index(groups, memo), "search/filters.json": filter_options(items)}

@@ -16,7 +16,7 @@ import sys
 from array import array
 from collections.abc import Container
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -459,7 +459,7 @@ def _checked_bytes(path: Path, root: Path, inside: Path) -> tuple[str, bytes]:
     try:
         size, raw = read_regular(path, MAX_FILE_BYTES)
     except NotRegularFile as exc:
-        raise ContentError([Problem("E050", display, 0, 0, f"它是{exc.kind}，不是普通文件")]) from None
+        raise ContentError([Problem("E060", display, 0, 0, f"它是{exc.kind}，不是普通文件")]) from None
     if size > MAX_FILE_BYTES:
         raise ContentError([Problem("E005", display, 0, 0, f"大小为 {size} 字节，上限为 {MAX_FILE_BYTES} 字节")])
     return display, raw
@@ -495,7 +495,7 @@ def unreadable_entries(root: Path) -> list[Problem]:
         if undecodable(path.name):
             gbk = gbk_reading(path.name)
             hint = f"按 GBK 解读为“{gbk}”，多见于 Windows 上制作的 zip 文件；" if gbk else ""
-            problems.append(Problem("E051", display, 0, 0, "文件名中有不能按 UTF-8 读出的字节（以 \\xNN 显示）", None,
+            problems.append(Problem("E061", display, 0, 0, "文件名中有不能按 UTF-8 读出的字节（以 \\xNN 显示）", None,
                                     f"{hint}请把它改名为 UTF-8 文件名（如用 gongkai import 导入 zip 文件，或解压时选择 GBK 编码）。"))
             continue
         try:
@@ -504,9 +504,9 @@ def unreadable_entries(root: Path) -> list[Problem]:
             continue
         if stat.S_ISDIR(mode):
             if path.suffix in (".yml", ".yaml"):
-                problems.append(Problem("E050", display, 0, 0, "它是文件夹，名字却像内容文件"))
+                problems.append(Problem("E060", display, 0, 0, "它是文件夹，名字却像内容文件"))
         elif not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-            problems.append(Problem("E050", display, 0, 0, f"它是{file_kind(mode)}，不是普通文件"))
+            problems.append(Problem("E060", display, 0, 0, f"它是{file_kind(mode)}，不是普通文件"))
     return problems
 
 
@@ -540,16 +540,18 @@ def load_tree(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = N
     return docs
 
 
-def load_documents(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = None) -> tuple[list[Document], list[Problem]]:
-    """Every content file below root that parses, and the problems of those that do not, so that
-    the files that parse can still be checked in the same run (see validate.build_site).
+def load_documents(root: Path, parsed: ParsedMemo | None = None, jobs: int | None = None,
+                   keep: Callable[[Path], bool] | None = None) -> tuple[list[Document], list[Problem]]:
+    """Every content file below root that parses (only those `keep` accepts: a shard's folders),
+    and the problems of those that do not, so that the files that parse can still be checked in
+    the same run (see validate.build_site).
 
     Large trees are parsed by forked processes (GONGKAI_JOBS, else one per core, as for
     rendering); documents and problems come back in file order, the same as with one process."""
     from gongkai.parallel import worker_count
 
     problems: list[Problem] = unreadable_entries(root) + _linked_folders_out(root)
-    paths, inside = discover(root), root.resolve()
+    paths, inside = [p for p in discover(root) if keep is None or keep(p)], root.resolve()
     known = None if parsed is None else parsed.keys()
 
     def read_chunk(index: int) -> list[Outcome]:

@@ -20,15 +20,17 @@ class Money:
     fiscal: Amount | None = None  # 财政拨款 / 财政资金
     special: Amount | None = None  # 财政专户拨款
     other: Amount | None = None  # 其他资金
+    label: str | None = None  # the form's own name for it, e.g. 中期资金总额
 
 
 @dataclass(frozen=True)
 class ParsedValue:
     """What could be read from free-text 指标值; None fields mean 'not stated'."""
 
-    comparator: str | None
+    comparator: str | None  # ≥ ≤ > < =, or ~ for a range (number to number_max)
     number: Decimal | None
     unit: str | None
+    number_max: Decimal | None = None  # the upper end of a range (90%-95%, 3至5次)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Project:
     file: str
     year: int
     department_slug: str
+    form: str | None = None  # the kind of form, e.g. 信息化项目支出绩效目标申报表
     code: str | None = None
     slug: str | None = None
     unit: str | None = None
@@ -100,6 +103,10 @@ class Task:
     code: str | None = None
     goal: str | None = None
     indicator_text: str | None = None
+    fiscal: Amount | None = None
+    special: Amount | None = None
+    other: Amount | None = None
+    kind: str | None = None  # 基本支出 / 项目支出
 
 
 @dataclass(frozen=True)
@@ -119,12 +126,17 @@ class Department:
     file: str
     slug: str
     short_name: str | None = None
+    form: str | None = None
     code: str | None = None
     level: str | None = None
     region: str | None = None
     source: str | None = None
     goal: str | None = None
+    budget_total: Amount | None = None  # stated 部门预算总额, 基本支出, 项目支出: not sums of the projects
+    basic: Amount | None = None
+    project_spending: Amount | None = None
     tasks: tuple[Task, ...] = ()
+    tasks_total: Money | None = None  # the stated 金额合计 row of the task table
     measures: str | None = None
     indicators: tuple[Indicator, ...] = ()
     units: tuple[Unit, ...] = ()

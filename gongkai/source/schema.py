@@ -62,11 +62,15 @@ INDICATOR = Record("指标", (
     Field("涉密", "secret", BOOL, SECRET_DOC + "（单个指标行涉密）", False),
 ))
 
-MONEY = Record("资金", (
+FUNDS = Record("资金", (
     Field("总额", "total", AMOUNT, "资金总额（预算数、总计、项目预算）。", 50000.00, required=True),
     Field("财政拨款", "fiscal", AMOUNT, "其中财政拨款（财政资金）。", 50000.00),
     Field("财政专户拨款", "special", AMOUNT, "其中财政专户拨款。", None),
     Field("其他资金", "other", AMOUNT, "其中其他资金。", None),
+))
+
+MONEY = Record("资金", FUNDS.fields + (
+    Field("名称", "label", TEXT, "来源表中这一栏的名称，如 年度资金总额、中期资金总额；页面照此显示。", "年度资金总额"),
 ))
 
 GOAL = Record("绩效目标", (
@@ -82,6 +86,7 @@ REVIEW = Record("审核意见", (
 
 PROJECT = Record("项目", (
     Field("项目名称", "name", TEXT, "项目名称。", "见义勇为基金", required=True),
+    Field("表格名称", "form", TEXT, "来源表格的名称（表的种类），如 项目支出绩效目标表、信息化项目支出绩效目标申报表；页面照此显示。", "项目支出绩效目标表"),
     Field("项目编码", "code", CODE, "项目编码；来源没有时省略，并用注释说明。", "13022925P00004610003B"),
     Field("链接名", "slug", SLUG, "网址中的项目名，小写字母、数字和连字符；默认用项目编码或名称拼音。", "jyywjj"),
     Field("实施单位", "unit", TEXT, "实施单位（资金使用单位）：部门名称或部门文件“单位”中的名称。", "中国共产党玉田县委员会政法委员会本级"),
@@ -111,7 +116,11 @@ PROJECT = Record("项目", (
 
 TASK = Record("年度主要任务", (
     Field("任务名称", "name", TEXT, "任务（分项）名称。", "社会治安综合治理专项事业费", required=True),
-    Field("金额", "amount", AMOUNT, "金额，单位同本文件的金额单位。", 20),
+    Field("金额", "amount", AMOUNT, "金额（该任务的资金总额），单位同本文件的金额单位。", 20),
+    Field("财政拨款", "fiscal", AMOUNT, "其中财政拨款。", 20),
+    Field("财政专户拨款", "special", AMOUNT, "其中财政专户拨款。", 0),
+    Field("其他资金", "other", AMOUNT, "其中其他资金。", 0),
+    Field("支出类型", "kind", ENUM, "基本支出 或 项目支出。", "项目支出", choices=("基本支出", "项目支出")),
     Field("项目编码", "code", CODE, "对应项目的项目编码。", "13022925P000040100064"),
     Field("绩效目标", "goal", TEXT, "该任务的绩效目标。", "主要用于综治基础设施建设……"),
     Field("绩效指标", "indicator_text", TEXT, "该任务的绩效指标说明。", "通过实施政策促进社会稳定水平逐步提高。"),
@@ -128,6 +137,7 @@ UNIT_RECORD = Record("单位", (
 DEPARTMENT = Record("部门", (
     Field("部门名称", "name", TEXT, "部门全称。", "中国共产党玉田县委员会政法委员会", required=True),
     Field("部门简称", "short_name", TEXT, "部门简称。", "玉田县委政法委"),
+    Field("表格名称", "form", TEXT, "来源表格的名称，如 部门整体支出绩效目标表；页面照此显示。", "部门整体支出绩效目标表"),
     Field("部门编码", "code", CODE, "部门编码（全为数字时加引号）。", "308001"),
     Field("链接名", "slug", SLUG, "网址中的部门名，小写字母、数字和连字符。", "yutian-zfw"),
     Field("行政级别", "level", ENUM, "行政级别。", "县级", choices=("中央", "省级", "市级", "县级", "乡级")),
@@ -136,11 +146,15 @@ DEPARTMENT = Record("部门", (
     Field("金额单位", "unit_name", UNIT, "本文件金额的单位：元 或 万元。", "万元", required=True, choices=("元", "万元")),
     Field("来源", "source", TEXT, "来源文件名称。", "中共玉田县委政法委员会2025年部门预算绩效目标"),
     Field("整体绩效目标", "goal", MARKDOWN, "部门整体支出绩效目标（可用 Markdown）。", "1、维护社会稳定和国家安全。……"),
-    Field("年度主要任务", "tasks", RECORDS, "年度主要任务（分项绩效目标）及金额。", None, record=TASK),
+    Field("部门预算总额", "budget_total", AMOUNT, "来源写明的部门预算总额（基本支出与项目支出之和，三项都写时会核对）。", 1200.00),
+    Field("基本支出", "basic", AMOUNT, "来源写明的基本支出。", 800.00),
+    Field("项目支出", "project_spending", AMOUNT, "来源写明的项目支出；可以大于本网站列出的项目之和（页面会注明），不与项目核对。", 400.00),
+    Field("年度主要任务", "tasks", RECORDS, "年度主要任务（分项绩效目标）及金额、资金来源。", None, record=TASK),
+    Field("金额合计", "tasks_total", RECORD, "年度主要任务表的“金额合计”行（会与各任务之和逐栏核对）。", None, record=FUNDS),
     Field("工作保障措施", "measures", MARKDOWN, "工作保障措施（可用 Markdown）。", "1.协调督导……"),
     Field("绩效指标", "indicators", RECORDS, "部门整体绩效指标表。", None, record=INDICATOR),
     Field("单位", "units", RECORDS, "下属单位（资金使用单位）。", None, record=UNIT_RECORD),
-    Field("合计", "total", AMOUNT, "全部项目金额合计（会与各项目之和核对）。", 407.257),
+    Field("合计", "total", AMOUNT, "所列全部项目的金额合计（会与各项目之和核对）；来源写明、不等于所列项目之和的项目支出写在“项目支出”下。", 407.257),
     Field("涉密", "secret", BOOL, SECRET_DOC + "（整个部门涉密）", False),
     Field("公开文字", "public_texts", TEXTS, "本记录中不公开的内容里，经保密审查确认可以公开的文字（原样抄写），如 [社会治安综合治理]；"
           "列入内部脱密报告，泄密审计不再检索这些文字。", []),

@@ -290,10 +290,64 @@ class Reader:
 
 # ---- building the model ------------------------------------------------------------------
 
+_SOURCES = (("total", "金额"), ("fiscal", "财政拨款"), ("special", "财政专户拨款"), ("other", "其他资金"))
+# 表格名称 is the form's kind (public vocabulary, on every page): never a secret of its own.
+NEVER_SECRET = frozenset({"表格名称"})
+
+
+def _check_never_secret(reader: Reader, data: dict[str, Any]) -> None:
+    for key in data.get("secret_fields", ()):
+        if key in NEVER_SECRET:
+            reader.check.add("E029", reader.doc, ("涉密字段",), f"“{key}”不能作为涉密字段", key,
+                             f"“{key}”是表格的种类（如 项目支出绩效目标表），每个项目页都显示；要不公开整个项目，写 涉密: true。")
+
+
+def _tasks(reader: Reader, rows: list[tuple[dict[str, Any], tuple]]) -> tuple[Task, ...]:
+    """年度主要任务 with their sources of funds; the sources must add up to the task's 金额."""
+    tasks = []
+    for t, path in rows:
+        if "name" not in t:
+            continue
+        parts = [t[k].yuan for k in ("fiscal", "special", "other") if t.get(k) is not None]
+        if parts and t.get("amount") is not None and sum(parts) != t["amount"].yuan:
+            reader.check.add("E020", reader.doc, path + ("金额",), f"任务“{t['name']}”的资金来源之和为 {in_unit_text(sum(parts), reader.unit)}，金额为 {in_unit_text(t['amount'].yuan, reader.unit)}", in_unit_text(t["amount"].yuan, reader.unit))
+        tasks.append(Task(name=t["name"], amount=t.get("amount"), code=t.get("code"), goal=t.get("goal"),
+                          indicator_text=t.get("indicator_text"), fiscal=t.get("fiscal"), special=t.get("special"),
+                          other=t.get("other"), kind=t.get("kind")))
+    return tuple(tasks)
+
+
+def task_column(task: Task, name: str) -> Amount | None:
+    """A task's amount in one column of the task table: total (金额), fiscal, special or other."""
+    return task.amount if name == "total" else getattr(task, name)
+
+
+def _check_task_total(reader: Reader, tasks: tuple[Task, ...], stated: Money | None) -> None:
+    """The stated 金额合计 row against the tasks, column by column."""
+    if stated is None:
+        return
+    for name, label in _SOURCES:
+        given = getattr(stated, name)
+        if given is None:
+            continue
+        actual = sum((a.yuan for a in (task_column(t, name) for t in tasks) if a is not None), Decimal(0))
+        if actual != given.yuan:
+            key = "总额" if name == "total" else label
+            reader.check.add("E021", reader.doc, ("金额合计", key), f"金额合计的{label if name != 'total' else '总额'}写的是 {in_unit_text(given.yuan, reader.unit)}，各任务之和为 {in_unit_text(actual, reader.unit)}", in_unit_text(given.yuan, reader.unit),
+                             "核对年度主要任务各行与金额合计行；来源表本身不一致时，照来源写并在“备注”中说明，合计以各行之和为准。")
+
+
+def _check_stated_budget(reader: Reader, data: dict[str, Any]) -> None:
+    """部门预算总额 = 基本支出 + 项目支出 when the source states all three."""
+    total, basic, spending = (data.get(k) for k in ("budget_total", "basic", "project_spending"))
+    if total is not None and basic is not None and spending is not None and basic.yuan + spending.yuan != total.yuan:
+        reader.check.add("E020", reader.doc, ("部门预算总额",), f"基本支出与项目支出之和为 {in_unit_text(basic.yuan + spending.yuan, reader.unit)}，部门预算总额为 {in_unit_text(total.yuan, reader.unit)}", in_unit_text(total.yuan, reader.unit))
+
+
 def indicator(reader: Reader, data: dict[str, Any], path: tuple) -> Indicator:
     level1, level2 = data["level1"], data.get("level2")
     l1, l2, warning = normalise(level1, level2)
-    warning = warning or misfiled_content(level2, data["level3"], data.get("description"))
+    warning = warning or misfiled_content(level2, data["level3"], data.get("description"), data["value"])
     if warning:
         reader.check.add("W101", reader.doc, path, warning)
     return Indicator(
@@ -315,7 +369,7 @@ def money(reader: Reader, data: dict[str, Any] | None, path: tuple) -> Money | N
     given = [p.yuan for p in parts if p is not None]
     if given and sum(given) != data["total"].yuan:
         reader.check.add("E020", reader.doc, path + ("总额",), f"分项之和为 {in_unit_text(sum(given), reader.unit)}，总额为 {in_unit_text(data['total'].yuan, reader.unit)}", in_unit_text(data["total"].yuan, reader.unit))
-    return Money(total=data["total"], fiscal=parts[0], special=parts[1], other=parts[2])
+    return Money(total=data["total"], fiscal=parts[0], special=parts[1], other=parts[2], label=data.get("label"))
 
 
 PROJECT_SECRET_FIELDS = frozenset(f.key for f in S.PROJECT.fields) - {"涉密", "涉密字段", "公开文字", "金额单位", "链接名", "项目编码", "资金", KNOWN_WARNINGS}
@@ -329,6 +383,7 @@ def build_project(doc: Document, check: Checker, dept_unit: str, year: int, dept
     data = reader.record(S.PROJECT, doc.data, ())
     if data is None or "name" not in data or "money" not in data:
         return None
+    _check_never_secret(reader, data)
     goals = []
     for name, _label in PERIODS:
         goal = data.get(f"goal_{name}")
@@ -344,7 +399,7 @@ def build_project(doc: Document, check: Checker, dept_unit: str, year: int, dept
         return None  # its problem (a missing or unreadable 总额) is already reported
     return Project(
         name=data["name"], money=this_year, file=doc.display, year=year,
-        department_slug=dept_slug, code=data.get("code"), slug=data.get("slug"), unit=data.get("unit"),
+        department_slug=dept_slug, form=data.get("form"), code=data.get("code"), slug=data.get("slug"), unit=data.get("unit"),
         category=data.get("category"), nature=data.get("nature"), attributes=data.get("attributes", ()),
         period=data.get("period"), basis=data.get("basis"), purpose=data.get("purpose"),
         period_money=money(reader, data.get("period_money"), ("项目期资金",)), plan=data.get("plan", ()),
@@ -366,13 +421,17 @@ def build_department(doc: Document, check: Checker, folder_year: int | None, fol
         check.add("E027", doc, ("年度",), f"文件夹为 {folder_year}，文件中写的是 {data['year']}", data["year"])
     units = tuple(Unit(name=u["name"], code=u.get("code"), slug=u.get("slug"), total=u.get("total"), secret=u.get("secret", False))
                   for u, _ in data.get("units", []) if "name" in u)
-    tasks = tuple(Task(name=t["name"], amount=t.get("amount"), code=t.get("code"), goal=t.get("goal"), indicator_text=t.get("indicator_text"))
-                  for t, _ in data.get("tasks", []) if "name" in t)
+    tasks = _tasks(reader, data.get("tasks", []))
+    tasks_total = money(reader, data.get("tasks_total"), ("金额合计",))
+    _check_task_total(reader, tasks, tasks_total)
+    _check_stated_budget(reader, data)
     return Department(
         name=data["name"], year=data["year"], unit=data["unit_name"], file=doc.display,
         slug=data.get("slug") or department_slug(data.get("short_name") or data["name"]) or folder_slug,
-        short_name=data.get("short_name"), code=data.get("code"), level=data.get("level"), region=data.get("region"),
-        source=data.get("source"), goal=data.get("goal"), tasks=tasks, measures=data.get("measures"),
+        short_name=data.get("short_name"), form=data.get("form"), code=data.get("code"), level=data.get("level"),
+        region=data.get("region"), source=data.get("source"), goal=data.get("goal"), budget_total=data.get("budget_total"),
+        basic=data.get("basic"), project_spending=data.get("project_spending"), tasks=tasks, tasks_total=tasks_total,
+        measures=data.get("measures"),
         indicators=_indicators(reader, data.get("indicators", [])), units=units, total=data.get("total"),
         secret=data.get("secret", False), note=data.get("note"),
     )

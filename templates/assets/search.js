@@ -158,14 +158,59 @@ function tierOf(data, query, reason) {
 
 let loading = null;
 
+// ---- the index in bundles (one per year and region, see search.py) ---------------------------
+
+// The bundles' folders below pagefind/, from pagefind/bundles.json.
+async function bundleList() {
+  const response = await fetch(prefix + "pagefind/bundles.json");
+  if (!response.ok) throw new Error("pagefind/bundles.json: " + response.status);
+  return (await response.json()).bundles || [];
+}
+
+// The first bundle is Pagefind's primary index; the others are merged into it, so one search
+// reads them all (filters included).
+async function mergeBundles(pf, bundles) {
+  // No web worker: it would be one more script (40 KB) to download before the first result.
+  await pf.options({ basePath: prefix + "pagefind/" + bundles[0], noWorker: true });
+  await pf.init();
+  for (const bundle of bundles.slice(1)) await pf.mergeIndex(prefix + "pagefind/" + bundle);
+}
+
+// Pagefind answers a term that one bundle's index lacks with that bundle's words sharing a
+// shorter prefix. A record really matches when each of the query's terms is a prefix of one of
+// its tokens (the rule the tokens are built for): keep only those.
+export function exactMatch(content, terms) {
+  // Pagefind writes a zero-width space (U+200B) before each word of a record's content.
+  const tokens = (content || "").split(/[\s\u200b]+/);
+  return terms.every((term) => tokens.some((token) => token.startsWith(term)));
+}
+
+// Scores of different bundles do not compare: all results are ordered by tier first (their data
+// is loaded anyway), each tier in Pagefind's order.
+function byTier(items, query) {
+  const tiers = new Map(items.map((x) => [x, tierOf(x.data, query, x.reason)]));
+  items.sort((a, b) => tiers.get(a) - tiers.get(b));
+}
+
+// Results whose record holds every term; their data is loaded here once and kept for ranking.
+async function exactResults(results, terms, batch = 50) {
+  const kept = [];
+  for (let i = 0; i < results.length; i += batch) {
+    const slice = results.slice(i, i + batch);
+    const data = await Promise.all(slice.map((r) => r.data()));
+    slice.forEach((r, j) => { if (exactMatch(data[j].content, terms)) kept.push({ r, data: data[j] }); });
+  }
+  return kept;
+}
+
 // Loaded once, however many searches ask for it at the same time.
 function loadPagefind() {
   if (!loading) {
     loading = (async () => {
+      const bundles = await bundleList();
+      if (!bundles.length) return null;  // nothing published yet: every search finds nothing
       const pf = await import(prefix + "pagefind/pagefind.js");
-      // No web worker: it would be one more script (40 KB) to download before the first result.
-      await pf.options({ basePath: prefix + "pagefind/", noWorker: true });
-      await pf.init();
+      await mergeBundles(pf, bundles);
       pagefind = pf;
       return pf;
     })();
@@ -193,18 +238,17 @@ function plannedSearches(terms) {
 }
 
 // Pagefind answers a term that matches no word with the words of its longest prefix that is one
-// (99999999 found "9", 治鳄 found 治). It does so only when no record holds the term, so one
-// result that lacks a term shows the whole search is such a guess.
+// (99999999 found "9", 治鳄 found 治). It does so when no record of an index holds the term; the
+// index is in bundles merged into one search, so each result is checked (see exactResults):
+// [{ r, data }] of the results that hold every term.
 async function found(pf, terms, options) {
   if (!terms.length) return [];
-  const results = (await pf.search(terms.join(" "), options)).results;
-  if (!results.length) return results;
-  const words = (await results[0].data()).content.split(/[\s\u200b]+/);
-  return terms.every((t) => words.some((w) => w.startsWith(t))) ? results : [];
+  return exactResults((await pf.search(terms.join(" "), options)).results, terms);
 }
 
 async function rawSearch(query, filters, early = null) {
   const pf = await loadPagefind();
+  if (!pf) return [];
   const options = { filters: activeFilters(filters) };
   if (!query.trim()) {
     if (!Object.keys(options.filters).length) return [];
@@ -215,14 +259,15 @@ async function rawSearch(query, filters, early = null) {
     const hits = {};
     for (const [reason, list] of plannedSearches(terms)) {
       hits[reason] = await found(pf, list, options);
-      if (reason === "name" && early && hits.name.length >= PAGE) await early(hits.name.map((r) => ({ r, reason })));
+      if (reason === "name" && early && hits.name.length >= PAGE) await early(hits.name.map((x) => ({ ...x, reason })));
     }
     const reasons = terms.digits && !terms.cjk && hits.code.length ? ["code"] : Object.keys(hits);
     const seen = new Set();
     const merged = [];
     for (const reason of reasons) {
-      for (const r of hits[reason]) if (!seen.has(r.id)) { seen.add(r.id); merged.push({ r, reason }); }
+      for (const x of hits[reason]) if (!seen.has(x.r.id)) { seen.add(x.r.id); merged.push({ ...x, reason }); }
     }
+    byTier(merged, query);
     if (merged.length || split || !/\s/.test(query.trim())) return merged;
   }
   return [];
@@ -233,7 +278,7 @@ async function rawSearch(query, filters, early = null) {
 // in Pagefind's order.
 async function rank(items, query, from, to) {
   const slice = items.slice(from, to);
-  const data = await Promise.all(slice.map((item) => item.r.data()));
+  const data = await Promise.all(slice.map((item) => item.data || item.r.data()));
   const ranked = slice.map((item, i) => ({ data: data[i], reason: item.reason,
     tier: query.trim() ? tierOf(data[i], query, item.reason) : 1, order: i }));
   ranked.sort((a, b) => a.tier - b.tier || a.order - b.order);
