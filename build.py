@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""gongkai command line. `python build.py --help` lists the commands."""
+"""gongkai command line (the same as the installed `gongkai` command). `python3 build.py --help` lists the commands."""
 
-from gongkai.cli import main
+from gongkai.launch import main
 
 if __name__ == "__main__":
     main()

@@ -398,7 +398,7 @@ def table(results: list[dict[str, object]]) -> str:
     lines += ["", "各阶段耗时（秒，构建进程内计时）：", "",
               "| 项目数 | 构建 | " + " | ".join(STAGES) + " |", "| ---: | --- |" + " ---: |" * len(STAGES)]
     for result in results:
-        for key, run in result["runs"].items():  # type: ignore[union-attr]
+        for run in result["runs"].values():  # type: ignore[union-attr]
             if run["timings"]:
                 lines.append(f"| {result['size']:,} | {run['tool']} | " + " | ".join(_s(run["timings"].get(s)) for s in STAGES) + " |")
     lines += ["", "对比（同一次运行中背靠背测得）：", "",
@@ -406,7 +406,7 @@ def table(results: list[dict[str, object]]) -> str:
               "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for result in results:
         runs = result["runs"]  # type: ignore[assignment]
-        get = lambda k: runs.get(k, {}).get("seconds")  # noqa: E731
+        get = lambda k, runs=runs: runs.get(k, {}).get("seconds")  # noqa: E731
         rebuild_run = runs.get("pages_rebuild_one", {})
         weight = result["page_weight"] or {}  # type: ignore[assignment]
         per_k = " / ".join(_s(get(k) / result["size"] * 1000) if get(k) else "—" for k in ("pages", "full"))  # type: ignore[operator]

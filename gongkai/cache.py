@@ -27,14 +27,13 @@ import pickle
 import sys
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping, Sequence
 
 import jinja2
 
 from gongkai.publish.audit import Hit, Needle, scan
 from gongkai.source.load import ParsedMemo
 from gongkai.publish.pages import Page, SiteInfo
-from gongkai.public import PublicSite
 from gongkai.publish.render import render_to
 from gongkai.writer import Output, OutputError, subset
 from gongkai.source.validate import ProjectMemo
@@ -114,7 +113,7 @@ class Fingerprinter:
         shared = kind.__name__ in _SHARED
         if shared and id(value) in self.memo:
             return self.memo[id(value)]
-        walked = _walked_fields(kind)
+        walked = _walked_fields(kind)  # type: ignore[arg-type]  # a class is hashable; typeshed says type[Any] may not be
         if walked:
             parts = [kind.__qualname__.encode()] + [name.encode() + b"=" + self.digest(getattr(value, name)) for name in walked]
             result = _hash(b"D(" + b",".join(parts) + b")")
@@ -139,7 +138,7 @@ class BuildCache:
     audited: dict[str, bytes] = field(default_factory=dict)  # path -> hash of the audited bytes
     needle_forms: frozenset[str] = frozenset()
     fingerprints: dict[str, bytes] = field(default_factory=dict)  # this build's, saved on success
-    in_use: list[object] = field(default_factory=list)  # this build's documents, set by the load stage
+    in_use: Sequence[object] = field(default_factory=list)  # this build's documents, set by the load stage
     rendered: int = 0  # pages rendered (not reused) by the last render(), for reports and tests
     reused: int = 0
     audited_next: tuple[dict[str, bytes], frozenset[str]] | None = None

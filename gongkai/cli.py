@@ -8,27 +8,32 @@ from pathlib import Path
 
 from gongkai.editor.commands import EDITOR_COMMANDS, add_editor_commands, run_editor_command, write_check_report
 from gongkai.errors import ContentError
+from gongkai.launch import command as ran_as
 from gongkai.pipeline import AuditFailed, Paths, Result, build, check
 from gongkai.disclosure.report import ReportLocationError
-from gongkai.writer import BuildLocked
+from gongkai.portable import SwapFailed
+from gongkai.writer import BuildLocked, OutputError, UnsafeOutput, check_output_file
 
-ROOT = Path(__file__).resolve().parent.parent
+
+# Defaults are relative to the folder the command runs in (the editor's project folder), never to
+# where the package is installed.
+CONTENT, CONFIG, TEMPLATES, SITE = Path("content"), Path("site_config.yml"), Path("templates"), Path("site")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--content", type=Path, default=ROOT / "content", help="内容文件夹（默认 content/）")
-    parser.add_argument("--config", type=Path, default=ROOT / "site_config.yml", help="配置文件（默认 site_config.yml）")
-    parser.add_argument("--templates", type=Path, default=ROOT / "templates", help="模板文件夹（默认 templates/）")
+    parser.add_argument("--content", type=Path, default=CONTENT, help="内容文件夹（默认 content/）")
+    parser.add_argument("--config", type=Path, default=CONFIG, help="配置文件（默认 site_config.yml）")
+    parser.add_argument("--templates", type=Path, default=TEMPLATES, help="模板文件夹（默认 templates/）")
     parser.add_argument("--secret-register", type=Path, default=None, metavar="FILE",
                         help="涉密登记册：每行一个项目编码（# 后为注释），放在 content 之外；所列项目按涉密处理，登记册本身不公开")
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="build.py", description="gongkai：预算绩效目标公开网站生成器。不带子命令时构建示例网站到 site/。")
+    main = argparse.ArgumentParser(prog=ran_as(), description="gongkai：预算绩效目标公开网站生成器。不带子命令时构建示例网站到 site/。")
     sub = main.add_subparsers(dest="command", metavar="命令")
     p = sub.add_parser("build", help="构建网站", description="校验内容、脱密、生成网页并审计后，原子地替换输出文件夹。")
     _common(p)
-    p.add_argument("--out", type=Path, default=ROOT / "site", help="输出文件夹（默认 site/）")
+    p.add_argument("--out", type=Path, default=SITE, help="输出文件夹（默认 site/）")
     p.add_argument("--report-dir", type=Path, default=None, help="内部脱密报告的文件夹（默认输出文件夹旁的 reports/；不能在输出文件夹内，不公开）")
     p.add_argument("--shard", default=None, metavar="地区或部门",
                    help="只构建一个分片：部门文件夹名或 部门.yml 中“地区”的开头（如 湖北省），多个用逗号分隔；之后用 merge 合并")
@@ -51,8 +56,8 @@ def _shard_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = sub.add_parser("merge", help="把各分片合并为一个网站", description="合并用 build --shard 构建的分片：全国首页、年度页、搜索页、feed、sitemap、合并的开放数据和搜索，并按每个分片的不公开内容审计合并后的文件夹。")
     p.add_argument("shard_dirs", nargs="+", type=Path, metavar="SHARD_DIR", help="分片的输出文件夹")
     p.add_argument("--out", type=Path, required=True, help="合并后网站的输出文件夹")
-    p.add_argument("--config", type=Path, default=ROOT / "site_config.yml", help="配置文件（与各分片相同）")
-    p.add_argument("--templates", type=Path, default=ROOT / "templates", help="模板文件夹（与各分片相同）")
+    p.add_argument("--config", type=Path, default=CONFIG, help="配置文件（与各分片相同）")
+    p.add_argument("--templates", type=Path, default=TEMPLATES, help="模板文件夹（与各分片相同）")
     p.add_argument("--shard-reports", nargs="+", type=Path, default=None, metavar="DIR",
                    help="各分片的报告文件夹（按分片顺序；默认各分片文件夹旁的 reports/）")
     p.add_argument("--report-dir", type=Path, default=None, help="合并结果的分片文件写入的文件夹（默认输出文件夹旁的 reports/）")
@@ -65,7 +70,7 @@ def _shard_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _paths(args: argparse.Namespace) -> Paths:
-    return Paths(content=args.content, config=args.config, templates=args.templates, out=getattr(args, "out", ROOT / "site"),
+    return Paths(content=args.content, config=args.config, templates=args.templates, out=getattr(args, "out", SITE),
                  secret_register=getattr(args, "secret_register", None), report_dir=getattr(args, "report_dir", None),
                  shard=getattr(args, "shard", None))
 
@@ -85,6 +90,12 @@ def _merge(args: argparse.Namespace) -> int:
     projects = sum(len(d.projects) for d in result.public.departments)
     print(f"合并完成：{len(result.public.departments)} 个部门，{projects} 个项目，{len(result.sizes)} 个文件，写入 {args.out}。泄密审计：0 处。")
     return 0
+
+
+def _inputs(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
+    """What a command reads, which nothing it writes may replace."""
+    return [("内容文件夹", args.content), ("配置文件", args.config), ("模板文件夹", args.templates),
+            ("涉密登记册", getattr(args, "secret_register", None))]
 
 
 def warning_summary(result: Result) -> str:
@@ -111,13 +122,15 @@ def run(argv: list[str] | None = None) -> int:
         if command == "build":
             result = build(_paths(args))
             if result.warnings:  # acknowledged ones alone are not news: check counts them
-                print(f"{warning_summary(result)}，不影响发布；运行 python build.py check 查看。", file=sys.stderr)
+                print(f"{warning_summary(result)}，不影响发布；运行 {ran_as()} check 查看。", file=sys.stderr)
             pages = sum(1 for p in result.files if p.endswith(".html"))
             print(f"构建完成：{pages} 个页面，{len(result.files)} 个文件，写入 {args.out}。泄密审计：0 处。")
             return 0
         if command in ("merge", "cluster"):
             return _merge(args)
         if command == "check":
+            if args.report:  # before the check: a report path that would overwrite input is refused at once
+                check_output_file(args.report, (".html", ".htm"), _inputs(args), "质量审查报告")
             result = check(_paths(args))
             _report_warnings(result.warnings)
             assert result.site is not None
@@ -140,10 +153,10 @@ def run(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         print(f"泄密审计发现 {len(exc.hits)} 处问题，构建已停止；原有网站保持不变。", file=sys.stderr)
         return 1
-    except BuildLocked as exc:
+    except (BuildLocked, SwapFailed) as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except ReportLocationError as exc:
+    except (ReportLocationError, UnsafeOutput, OutputError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -171,4 +184,5 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def main() -> None:
-    sys.exit(run())
+    from gongkai.launch import main as launch
+    launch()

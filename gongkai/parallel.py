@@ -1,7 +1,10 @@
 """Work split across forked processes, results back in order.
 
 The task is a closure over the caller's data; fork hands that data to every worker as it is,
-so nothing is pickled on the way in, and only the results come back.
+so nothing is pickled on the way in, and only the results come back. Where fork is missing
+(Windows; macOS and GONGKAI_PORTABLE=1 on the portable path, see gongkai/portable.py) the work
+runs serially in this process: closures do not pickle for spawned workers, and the output is
+byte-identical either way.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Callable, Generic, TypeVar
 
+from gongkai.portable import available_cores, can_fork
+
 T = TypeVar("T")
 
 PARALLEL_MIN_ITEMS = 400  # below this, a pool costs more than it saves
@@ -21,16 +26,10 @@ def worker_count(items: int, jobs: int | None = None) -> int:
     """How many processes to work with (render, load, exports, audit): GONGKAI_JOBS, else the cores this process may use."""
     if jobs is None:
         configured = os.environ.get("GONGKAI_JOBS", "")
-        jobs = int(configured) if configured.isdigit() and int(configured) > 0 else _available_cores()
-    if jobs <= 1 or items < PARALLEL_MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        jobs = int(configured) if configured.isdigit() and int(configured) > 0 else available_cores()
+    if jobs <= 1 or items < PARALLEL_MIN_ITEMS or not can_fork():
         return 1
     return jobs
-
-
-def _available_cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 _task: Callable[[int], object] | None = None
@@ -43,7 +42,7 @@ def _run(index: int) -> object:
 
 def forked_map(task: Callable[[int], T], count: int, workers: int) -> list[T]:
     """[task(0), …, task(count - 1)], computed by `workers` forked processes when more than one."""
-    if workers <= 1:
+    if workers <= 1 or not can_fork():
         return [task(i) for i in range(count)]
     global _task
     _task = task
@@ -65,7 +64,7 @@ class Background(Generic[T]):
 
     def __init__(self, task: Callable[[], T], run_here: bool = False) -> None:
         self._process: multiprocessing.process.BaseProcess | None = None
-        if run_here:
+        if run_here or not can_fork():
             self._value = task()
             return
         context = multiprocessing.get_context("fork")

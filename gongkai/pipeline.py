@@ -3,6 +3,7 @@ search / exports → audit → write. Each stage is timed for the benchmark."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import resource
@@ -18,7 +19,7 @@ from gongkai.source.config import Config, load_config
 from gongkai.errors import ContentError, Problem, sort_problems
 from gongkai.publish.exports import export_to
 from gongkai.publish.feeds import feed_files
-from gongkai.source.load import load_documents
+from gongkai.source.load import load_documents, unreadable_entries
 from gongkai.source.shard import in_shard, shard_folders
 from gongkai.source.model import Site
 from gongkai.publish.pages import build_pages
@@ -31,7 +32,8 @@ from gongkai.parallel import Background
 from gongkai.parallel import worker_count
 from gongkai.publish.render import environment, render_to
 from gongkai.source.validate import acknowledge, build_site
-from gongkai.writer import Output, StagedFiles, build_lock, clean_stale, staging_dir, subset, swap_into_place
+from gongkai.writer import (Output, StagedFiles, build_lock, check_output, clean_stale, output_target, staging_dir, subset,
+                            swap_into_place)
 
 
 class AuditFailed(Exception):
@@ -82,7 +84,11 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
         except ContentError as exc:
             config_problems = exc.problems
     if not paths.content.is_dir():
-        raise ContentError(config_problems + [Problem("E031", str(paths.content), 0, 0, "内容文件夹不存在")])
+        raise ContentError(config_problems + [Problem("E031", str(paths.content), 0, 0, f"内容文件夹不存在（当前文件夹是 {Path.cwd()}）", None,
+                                                      "请在网站的项目文件夹（其中有 content/ 和 site_config.yml）中运行，或用 --content 指定内容文件夹。")])
+    if paths.content.resolve() in (Path(paths.content.resolve().anchor), Path.home().resolve()):  # reading it would walk a whole disk
+        raise ContentError(config_problems + [Problem("E031", str(paths.content), 0, 0, "这是根目录或主目录，不是内容文件夹", None,
+                                                      "用 --content 指定网站的内容文件夹（其中是 <年度>/<部门链接名>/ 文件夹）。")])
     with result.stage("load"):
         keep = None
         if paths.shard is not None:
@@ -99,6 +105,7 @@ def check(paths: Paths, cache: BuildCache | None = None) -> Result:
             raise ContentError(sort_problems(config_problems + acknowledge(exc.problems, docs)[0])) from None
     if config_problems:
         raise ContentError(sort_problems(config_problems + acknowledge(result.warnings, docs)[0]))
+    assert result.config is not None  # loaded above, or its problems raised
     with result.stage("redact"):
         register = read_register(paths.secret_register, paths.content, paths.out) if paths.secret_register else None
         by_file = {d.display: d for d in docs}
@@ -114,6 +121,8 @@ def produce(paths: Paths, cache: BuildCache | None = None, staging: Path | None 
     as it is produced (a large site is never held in memory whole). With a cache, only what
     changed is redone."""
     result = check(paths, cache)
+    if paths.templates.is_dir() and (special := unreadable_entries(paths.templates)):
+        raise ContentError(special)  # a FIFO among the templates would block rendering for ever
     config, public = result.config, result.public
     assert config is not None and public is not None
     output = Output(staging)
@@ -194,11 +203,15 @@ def build(paths: Paths, cache: BuildCache | bool | None = True) -> Result:
 
     `cache=True` uses the content-hash cache beside the output folder (unless GONGKAI_CACHE=0);
     a long-running caller (serve) can pass one BuildCache object to every rebuild instead."""
-    if cache is True:
-        cache = BuildCache.open(paths.out) if os.environ.get("GONGKAI_CACHE", "1") != "0" else None
+    paths = dataclasses.replace(paths, out=output_target(paths.out))
     from gongkai.disclosure.report import check_location, default_report_dir, write_report
     report_dir = paths.report_dir or default_report_dir(paths.out)
+    check_output(paths.out, [("内容文件夹", paths.content), ("配置文件", paths.config), ("模板文件夹", paths.templates),
+                             ("涉密登记册", paths.secret_register)])
     check_location(report_dir, paths.out, paths.content)  # before anything is built: the report must never be published
+    check_output(paths.out, [("脱密报告文件夹", report_dir)])  # nor may the site replace the report folder
+    if cache is True:
+        cache = BuildCache.open(paths.out) if os.environ.get("GONGKAI_CACHE", "1") != "0" else None
     with build_lock(paths.out):
         clean_stale(paths.out)
         staging = staging_dir(paths.out)

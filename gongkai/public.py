@@ -2,6 +2,8 @@
 
 These types are an allow-list. They have no field that could hold a secret original; `redact`
 is the only place that builds them, and templates, search and exports see only these.
+Their fields repeat the raw model's (source/model.py) on purpose: a separate allow-list is the
+boundary, so the two are never merged into one shared type.
 """
 
 from __future__ import annotations

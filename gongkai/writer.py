@@ -2,7 +2,8 @@
 
 Every stage writes into a staging folder beside the target as it produces (render and export
 workers write their own files; a path can be written once only); the site is audited there and
-swapped in with one atomic exchange (renameat2 RENAME_EXCHANGE on Linux; two renames elsewhere),
+swapped in with one atomic exchange (renameat2 RENAME_EXCHANGE on Linux; two renames with a
+recovery marker elsewhere: gongkai/portable.py holds every such system-dependent step),
 so the live site is never touched until the new one is complete and clean, and a large site is
 never held in memory whole. A lock refuses a second build into the same folder; staging folders
 left by a killed build are removed by the next one.
@@ -10,19 +11,14 @@ left by a killed build are removed by the next one.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import errno
 import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator, Mapping
 
-try:
-    import fcntl
-except ImportError:  # Windows: the pid-file lock below
-    fcntl = None  # type: ignore[assignment]
+from gongkai.portable import (MAX_PATH, LockHeld, acquire_lock, exchange, lock_holder, recover_swap, release_lock, too_long,
+                              two_rename_swap)
 
 
 class OutputError(Exception):
@@ -51,6 +47,8 @@ class FolderWriter:
     def target(self, path: str) -> str:
         """Where path goes, its folder made; never outside the folder."""
         check_path(path)
+        if too_long(os.path.join(self.root, path)):
+            raise OutputError(f"输出路径过长（Windows 最多 {MAX_PATH} 个字符）：{path}；请把输出文件夹放在更短的路径下，或缩短链接名。")
         folder = path.rpartition("/")[0]
         if folder not in self._folders:
             os.makedirs(os.path.join(self.root, folder), exist_ok=True)
@@ -175,78 +173,85 @@ class BuildLocked(Exception):
     pass
 
 
+class UnsafeOutput(Exception):
+    """The output folder would replace, or be replaced with, something that is not a site."""
+
+
+SITE_MARKS = ("slugs.json", "index.html")  # an existing folder holding one of these is a built site
+
+
+def output_target(out: Path) -> Path:
+    """Where the site goes: a symlinked output folder is built into its target (the link itself
+    is never swapped), a relative one is made absolute."""
+    if not out.is_symlink():
+        return Path(os.path.abspath(out))
+    try:
+        return out.resolve(strict=False)
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
+        raise UnsafeOutput(f"输出文件夹 {out} 是循环的符号链接，无法确定写到哪里；请用 --out 指定一个真实的文件夹。") from None
+
+
+def _comparable(path: Path) -> Path:
+    """A path resolved and, where the file system ignores case (Windows), case-folded."""
+    try:
+        return Path(os.path.normcase(path.resolve()))
+    except (RuntimeError, OSError):  # a symlink loop: compared as written
+        return Path(os.path.normcase(os.path.abspath(path)))
+
+
+def check_output_file(target: Path, suffixes: tuple[str, ...], keep: Iterable[tuple[str, Path | None]], label: str = "输出文件") -> None:
+    """Refuse a single output file (an exported sheet, a review report) that would overwrite
+    input: it must have one of `suffixes` and lie outside every folder of `keep` and be none of its files."""
+    if target.suffix.lower() not in suffixes:
+        raise UnsafeOutput(f"{label} {target} 应以 {' 或 '.join(suffixes)} 结尾（以免覆盖其他文件）。")
+    place = _comparable(target)
+    for name, path in keep:
+        if path is not None and (place == _comparable(path) or place.is_relative_to(_comparable(path))):
+            raise UnsafeOutput(f"{label}不能写在{name} {path} 中（{target}）：请写到内容、模板和配置之外的文件。")
+    if target.is_dir():
+        raise UnsafeOutput(f"{label} {target} 是一个文件夹；请写出文件名，例如 {target / ('报告' + suffixes[0])}。")
+
+
+def check_output(out: Path, keep: Iterable[tuple[str, Path | None]]) -> None:
+    """Refuse, before anything is built, an output folder whose swap would delete something else:
+    one that is, contains or lies inside one of `keep` (name, path), the current folder, the home
+    folder or the root; an existing file; a folder with files that is not a built site."""
+    target = _comparable(out)
+    fixed = [("当前文件夹", Path.cwd(), False), ("根目录 /", Path(target.anchor), False)]
+    try:
+        fixed.append(("主目录（home）", Path.home(), False))
+    except (RuntimeError, KeyError):  # no HOME (a service account): nothing to protect there
+        pass
+    for name, path, inside_too in [(n, p, True) for n, p in keep if p is not None] + fixed:
+        place = _comparable(path)
+        if target == place or place.is_relative_to(target) or (inside_too and target.is_relative_to(place)):
+            relation = "就是" if target == place else "包含" if place.is_relative_to(target) else "位于"
+            raise UnsafeOutput(f"输出文件夹 {out} {relation}{name} {path}：构建会用新网站整个替换输出文件夹，"
+                               f"其中原有的文件会被删除。请用 --out 指定一个单独的文件夹，例如 site/。")
+    target = out.resolve()
+    if target.exists() and not target.is_dir():
+        raise UnsafeOutput(f"输出文件夹 {out} 已存在且不是文件夹；请用 --out 指定一个文件夹。")
+    if target.is_dir() and any(target.iterdir()) and not any((target / mark).is_file() for mark in SITE_MARKS):
+        raise UnsafeOutput(f"输出文件夹 {out} 中已有其他文件，而且不是 gongkai 生成的网站：构建会删除这些文件。"
+                           "请用 --out 指定一个空文件夹或新文件夹，或先把其中的文件移走。")
+
+
 @contextmanager
 def build_lock(out: Path) -> Iterator[None]:
-    """Refuse a second build into the same folder while one runs; take over a dead one's lock.
-
-    Where the system has flock (Linux, macOS) the kernel holds the lock and drops it when the
-    holder dies however it dies (SIGKILL included), so a killed build never blocks the next one
-    and a reused process id cannot keep a dead lock alive. Elsewhere: a pid file.
-    """
+    """Refuse a second build into the same folder while one runs; take over a dead one's lock
+    (gongkai/portable.py: flock on Linux, a pid file elsewhere)."""
     lock = out.parent / f".{out.name}.lock"
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd = _flock(lock, out) if fcntl is not None else _pid_lock(lock, out)
     try:
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        fd = acquire_lock(lock)
+    except LockHeld:
+        pid = lock_holder(lock)
+        who = f"（进程 {pid}）" if pid else ""
+        raise BuildLocked(f"另一个构建{who}正在写入 {out}，请等它结束后再试。") from None
+    try:
         yield
     finally:
-        lock.unlink(missing_ok=True)  # removed while still held: no one can lock a stale file
-        os.close(fd)
-
-
-def _locked_message(lock: Path, out: Path) -> str:
-    pid = _read_pid(lock)
-    who = f"（进程 {pid}）" if pid else ""
-    return f"另一个构建{who}正在写入 {out}，请等它结束后再试。"
-
-
-def _flock(lock: Path, out: Path) -> int:
-    for _ in range(20):
-        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise BuildLocked(_locked_message(lock, out)) from None
-        # The previous holder may have removed the file between our open and our lock: only the
-        # file that is at the path now counts.
-        try:
-            if os.fstat(fd).st_ino == os.stat(lock).st_ino:
-                return fd
-        except FileNotFoundError:
-            pass
-        os.close(fd)
-    raise BuildLocked(f"无法获得构建锁 {lock}")
-
-
-def _pid_lock(lock: Path, out: Path) -> int:
-    for _ in range(2):
-        try:
-            return os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            pid = _read_pid(lock)
-            if pid and _alive(pid):
-                raise BuildLocked(_locked_message(lock, out)) from None
-            lock.unlink(missing_ok=True)
-    raise BuildLocked(f"无法获得构建锁 {lock}")
-
-
-def _read_pid(lock: Path) -> int | None:
-    try:
-        return int(lock.read_text().strip() or 0) or None
-    except (OSError, ValueError):
-        return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        release_lock(lock, fd)
 
 
 def staging_dir(out: Path) -> Path:
@@ -256,9 +261,10 @@ def staging_dir(out: Path) -> Path:
 def clean_stale(out: Path) -> None:
     """Remove what builds that died left beside the site. Called with the build lock held, so no
     other build is running: every staging folder is stale, whatever its process id says."""
+    recover_swap(out)
     leftovers = sorted(out.parent.glob(f".{out.name}.tmp-*"))
     if not out.exists():
-        # Killed between the two renames of the fallback swap: the previous site is the "-old" one.
+        # Killed between the two renames of a swap without its marker (an older gongkai).
         previous = [p for p in leftovers if p.name.endswith("-old") and p.is_dir()]
         if previous:
             os.rename(previous[0], out)
@@ -267,38 +273,15 @@ def clean_stale(out: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths; False where the system cannot."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.EXDEV):
-        return False
-    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
-
-
 def swap_into_place(staging: Path, out: Path) -> None:
-    """Make staging the live site. At every instant `out` is the old or the new site, complete."""
+    """Make staging the live site. At every instant `out` is the old or the new site, complete
+    (or, on the portable path, the marker says how to make it so)."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} 已存在且不是文件夹")
-    if out.exists() and _exchange(staging, out):
+    if out.exists() and exchange(staging, out):
         shutil.rmtree(staging)  # staging now holds the previous site
         return
     if out.exists():
-        old = out.parent / f".{out.name}.tmp-{os.getpid()}-old"
-        os.rename(out, old)
-        os.rename(staging, out)
-        shutil.rmtree(old)
+        two_rename_swap(staging, out)
     else:
         os.rename(staging, out)

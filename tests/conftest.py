@@ -34,18 +34,39 @@ def example_paths(out: Path, content: Path | None = None, config: Path | None = 
                  templates=ROOT / "templates", out=out)
 
 
-def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python build.py ARGS` as a user would, capturing its output."""
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", **(extra_env or {}))
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env=env)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that starts Chromium (it uses the `browser` fixture, directly or through another
+    fixture) is marked `browser`, so `-m "not browser"` never starts one, whoever wrote the test."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example content built once into a temp folder; tests only read it."""
-    out = tmp_path_factory.mktemp("example") / "site"
-    build(example_paths(out))
+    """The example content built once per test session into a temp folder; tests only read it.
+
+    With xdist the workers share one build: the first to take the lock builds into the run's
+    common temp folder, the others wait for it and read the same site."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        out = tmp_path_factory.mktemp("example") / "site"
+        build(example_paths(out))
+        return out
+    import fcntl
+    shared = tmp_path_factory.getbasetemp().parent
+    out, done = shared / "example-site", shared / "example-site.done"
+    with open(shared / "example-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            build(example_paths(out))
+            done.write_text("ok")
     return out
 
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import openpyxl
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from gongkai import cli
 from gongkai.publish import search
 from gongkai.publish.audit import Matcher, audit_files, audit_needles, normalise, read_dir, scan
@@ -37,7 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     content = write_tree(root / "content", {"部门.yml": DEPARTMENT, "a.yml": dump(project("公开测试项目", "GK001", 3000.0)),
                                             "s.yml": dump(project(SECRET, "MM001", 2000.0, 涉密=True, 立项依据=BASIS))})
     config = write_config(root / "site_config.yml", Disclosure(), search=True)
-    build(check.__globals__["Paths"](content=content, config=config, templates=Path(cli.ROOT) / "templates", out=root / "site"))
+    build(check.__globals__["Paths"](content=content, config=config, templates=ROOT / "templates", out=root / "site"))
     return root / "site", content, config
 
 
@@ -241,7 +241,7 @@ def test_matcher_finds_overlapping_and_nested_strings() -> None:
 def test_the_audit_scans_many_withheld_strings_in_one_pass(tmp_path: Path, built: tuple[Path, Path, Path]) -> None:
     # 20,000 withheld strings: one matcher, every file read once (no loop over strings × files).
     site, content, config = built
-    result = check(check.__globals__["Paths"](content=content, config=config, templates=Path(cli.ROOT) / "templates", out=site))
+    result = check(check.__globals__["Paths"](content=content, config=config, templates=ROOT / "templates", out=site))
     assert result.public is not None
     from dataclasses import replace
     from gongkai.public import Withheld
@@ -305,7 +305,7 @@ def test_matcher_reports_positions_and_never_matches_across_the_separator() -> N
 
 def test_a_scan_across_processes_reports_what_one_process_does(built: tuple[Path, Path, Path]) -> None:
     site, content, config = built
-    result = check(check.__globals__["Paths"](content=content, config=config, templates=Path(cli.ROOT) / "templates", out=site))
+    result = check(check.__globals__["Paths"](content=content, config=config, templates=ROOT / "templates", out=site))
     assert result.public is not None
     found = audit_needles(result.public)
     files = read_dir(site)
@@ -325,7 +325,7 @@ def test_a_public_name_with_the_initials_of_a_secret_one_is_no_leak(tmp_path: Pa
     content = write_tree(tmp_path / "content", {"部门.yml": DEPARTMENT, "a.yml": dump(project(public_name, "GK001", 3000.0)),
                                                 "s.yml": dump(project(SECRET, "MM001", 2000.0, 涉密=True))})
     config = write_config(tmp_path / "site_config.yml", Disclosure(), search=True)
-    build(check.__globals__["Paths"](content=content, config=config, templates=Path(cli.ROOT) / "templates", out=tmp_path / "site"))
+    build(check.__globals__["Paths"](content=content, config=config, templates=ROOT / "templates", out=tmp_path / "site"))
     fragments = [gzip.decompress(p.read_bytes()) for p in (tmp_path / "site" / "pagefind").rglob("*.pf_fragment")]
     assert any(f" \u200bl{INITIALS} ".encode() in f for f in fragments)
     assert run_cli("audit", "--content", str(content), "--config", str(config), str(tmp_path / "site")).returncode == 0

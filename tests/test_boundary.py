@@ -18,7 +18,7 @@ PACKAGE = ROOT / "gongkai"
 
 # Shared modules that both sides use: plain values, output, formatting. They must stay free of
 # the raw model too, or publish/ could reach it through them.
-SHARED = {"gongkai", "gongkai.errors", "gongkai.writer", "gongkai.parallel", "gongkai.formatting", "gongkai.slugs",
+SHARED = {"gongkai", "gongkai.errors", "gongkai.writer", "gongkai.parallel", "gongkai.portable", "gongkai.formatting", "gongkai.slugs",
           "gongkai.xlsx", "gongkai.public", "gongkai.values", "gongkai.leaks"}
 # What publish/ may import from outside itself: the shared modules and the site configuration.
 PUBLISH_MAY_IMPORT = SHARED | {"gongkai.source.config"}

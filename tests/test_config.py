@@ -51,3 +51,12 @@ def test_footer_lines_are_optional_and_shown_only_when_set(tmp_path: Path) -> No
             assert all(line in footer for line in lines)
         else:
             assert "footer-line" not in footer and not any(line in footer for line in lines)
+
+
+def test_a_config_that_is_a_fifo_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    import os
+    from conftest import run_cli
+    from contentkit import minimal
+    os.mkfifo(tmp_path / "site_config.yml")
+    result = run_cli("check", "--content", str(minimal(tmp_path / "content")), "--config", str(tmp_path / "site_config.yml"), timeout=60)
+    assert result.returncode == 1 and "C001" in result.stderr and "命名管道" in result.stderr and "Traceback" not in result.stderr

@@ -32,7 +32,8 @@ def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 
 def build_in_subprocess(out: Path, cwd: Path, **env: str) -> None:
     environment = dict(os.environ, PYTHONIOENCODING="utf-8", **env)
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--out", str(out)], cwd=cwd,
+    paths = ["--content", str(ROOT / "content"), "--config", str(ROOT / "site_config.yml"), "--templates", str(ROOT / "templates")]
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", *paths, "--out", str(out)], cwd=cwd,
                             capture_output=True, text=True, timeout=600, env=environment)
     assert result.returncode == 0, result.stderr
 

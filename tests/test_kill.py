@@ -58,12 +58,12 @@ def staging_folders(out: Path) -> list[Path]:
     return sorted(out.parent.glob(f".{out.name}.tmp-*"))
 
 
-def start_build(content: Path, out: Path) -> subprocess.Popen[bytes]:
+def start_build(content: Path, out: Path, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     # Its own process group, so that the kill also reaches any helper it started (the search
     # indexer): nothing is left running after the test.
     return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-                            env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+                            env=dict(os.environ, PYTHONIOENCODING="utf-8", **(extra_env or {})))
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:
@@ -158,18 +158,25 @@ def small_site(tmp_path: Path, small: Path) -> tuple[Path, dict[str, str]]:
     return out, manifest(out)
 
 
-def test_second_build_into_the_same_folder_is_refused(tmp_path: Path, small: Path) -> None:
+# The Linux path (flock) and the portable one (an O_EXCL pid file: Windows, macOS) give the same guarantee.
+PATHS = {"linux": {}, "portable": {"GONGKAI_PORTABLE": "1"}}
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_second_build_into_the_same_folder_is_refused(tmp_path: Path, small: Path, path: str) -> None:
     """The lock is taken before anything else, so a small tree is enough here."""
     out, before = small_site(tmp_path, small)
     lock = out.parent / f".{out.name}.lock"
-    first = start_build(small, out)
+    first = start_build(small, out, PATHS[path])
     try:
-        assert wait_until(lock.exists, first), "the first build never took the lock"
+        assert wait_until(lambda: lock.exists() and lock.read_text().strip() == str(first.pid), first), \
+            "the first build never took the lock"
         os.killpg(first.pid, signal.SIGSTOP)  # holds the lock, alive, without racing the test
-        second = run_cli("build", "--content", str(small), "--out", str(out))
+        second = run_cli("build", "--content", str(small), "--out", str(out), extra_env=PATHS[path])
         assert second.returncode == 1
         assert "Traceback" not in second.stderr
         assert "另一个构建" in second.stderr and "正在写入" in second.stderr and str(out) in second.stderr
+        assert f"进程 {first.pid}" in second.stderr
         assert manifest(out) == before, "the refused build touched the site"
         os.killpg(first.pid, signal.SIGCONT)
         assert first.wait(timeout=300) == 0, first.stderr.read().decode() if first.stderr else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pickle
@@ -155,6 +156,105 @@ def test_unchanged_files_keep_their_memo_documents_across_processes(tmp_path: Pa
     second = load_tree(tmp_path, parsed, jobs=2)
     assert [a is b for a, b in zip(first, second)].count(False) == 1
     assert second[7].data == {"项目名称": "改过"} and len(parsed) == 421
+
+
+# ---- entries of content/ that are not content files (issue 12, safe paths and files) -----------
+
+def _cli_refuses(content: Path, out: Path, *expected: str) -> None:
+    """check and build both stop at once with exit 1 and every expected text, no traceback, and
+    the previous site (built before the attack) is untouched."""
+    import hashlib
+    from conftest import run_cli
+
+    def digest(folder: Path) -> dict[str, str]:
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    before = digest(out)
+    for args in (("check", "--content", str(content)), ("build", "--content", str(content), "--out", str(out))):
+        result = run_cli(*args, timeout=60)  # a FIFO that is opened for reading would hang here
+        assert result.returncode == 1, (args, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr and all(text in result.stderr for text in expected), result.stderr
+    assert digest(out) == before
+
+
+@pytest.fixture
+def content_and_site(tmp_path: Path) -> tuple[Path, Path, Path]:
+    from conftest import run_cli
+    from contentkit import minimal
+    content = minimal(tmp_path / "content")
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(out)).returncode == 0
+    return content, out, content / "2025" / "ceshi"
+
+
+def test_a_fifo_in_content_is_an_error_at_once(content_and_site: tuple[Path, Path, Path]) -> None:
+    content, out, folder = content_and_site
+    os.mkfifo(folder / "t0002.yml")
+    os.mkfifo(folder / "notes")  # any name: nothing in content/ may be a pipe
+    _cli_refuses(content, out, "E060", "t0002.yml", "ceshi/notes", "命名管道")
+
+
+def test_a_symlink_to_a_fifo_is_an_error_at_once(content_and_site: tuple[Path, Path, Path]) -> None:
+    content, out, folder = content_and_site
+    os.mkfifo(folder / "pipe")
+    (folder / "t0002.yml").symlink_to(folder / "pipe")
+    _cli_refuses(content, out, "E060", "t0002.yml")
+
+
+def test_a_socket_and_a_device_link_in_content_are_errors(content_and_site: tuple[Path, Path, Path]) -> None:
+    import socket
+    content, out, folder = content_and_site
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(folder / "s.yml"))
+        (folder / "null.yml").symlink_to("/dev/null")  # outside content: refused before it is opened
+        _cli_refuses(content, out, "E060", "s.yml", "套接字", "null.yml", "E006")
+    finally:
+        server.close()
+
+
+def test_a_symlink_to_etc_passwd_is_refused(content_and_site: tuple[Path, Path, Path]) -> None:
+    content, out, folder = content_and_site
+    (folder / "passwd.yml").symlink_to("/etc/passwd")
+    (folder / "relative.yml").symlink_to("../../../../../../../../etc/passwd")
+    _cli_refuses(content, out, "E006", "passwd.yml", "relative.yml", "/etc/passwd")
+
+
+def test_a_folder_named_like_a_content_file_is_an_error(content_and_site: tuple[Path, Path, Path]) -> None:
+    content, out, folder = content_and_site
+    (folder / "t0002.yml").mkdir()
+    (folder / "t0002.yml" / "inner.txt").write_text("x", encoding="utf-8")
+    (folder / "linked.yml").symlink_to(folder / "t0002.yml")
+    _cli_refuses(content, out, "E060", "t0002.yml", "linked.yml", "文件夹")
+
+
+def test_a_file_name_that_is_not_utf8_is_an_error_naming_the_file(content_and_site: tuple[Path, Path, Path]) -> None:
+    content, out, folder = content_and_site
+    gbk = "测试项目.yml".encode("gbk")
+    (Path(os.fsdecode(os.fsencode(folder) + b"/" + gbk))).write_bytes((folder / "t0001.yml").read_bytes().replace(b"T0001", b"T0002"))
+    bad_folder = Path(os.fsdecode(os.fsencode(content / "2025") + b"/" + "部门".encode("gbk")))
+    bad_folder.mkdir()
+    (bad_folder / "部门.yml").write_text("部门名称: x\n", encoding="utf-8")
+    shown = gbk.decode("utf-8", "backslashreplace")
+    _cli_refuses(content, out, "E061", shown, "测试项目.yml", "GBK")
+
+
+def test_a_fifo_among_the_templates_is_an_error_not_a_hang(content_and_site: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    import shutil
+    from conftest import ROOT, run_cli
+    content, out, _ = content_and_site
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "project.html").unlink()
+    os.mkfifo(templates / "project.html")
+    result = run_cli("build", "--content", str(content), "--templates", str(templates), "--out", str(out), timeout=60)
+    assert result.returncode == 1 and "E060" in result.stderr and "project.html" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_utf16_file_from_notepad_is_named_as_such() -> None:
+    with pytest.raises(ContentError) as caught:
+        decode("项目名称: 测试\r\n".encode("utf-16"), "a.yml")
+    assert "UTF-16" in str(caught.value) and "UTF-8" in str(caught.value)
 
 
 @pytest.mark.parametrize("value", [">90%", "|A|", "*重点", "&综治 中心", "&abc 文字", "!重要", "%50", "@某人", "`代码`", "数量: 5次"])

@@ -48,3 +48,16 @@ def test_a_killed_background_task_is_an_error_not_a_hang() -> None:
 
 def test_run_here_computes_in_this_process() -> None:
     assert Background(os.getpid, run_here=True).result() == os.getpid()
+
+
+def test_on_the_portable_path_work_runs_serially_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where fork is missing (Windows; forced here with GONGKAI_PORTABLE=1) closures cannot go to
+    spawned workers: the same results come from this process, in order."""
+    from gongkai.parallel import worker_count
+    monkeypatch.setenv("GONGKAI_PORTABLE", "1")
+    monkeypatch.setenv("GONGKAI_JOBS", "4")
+    assert worker_count(10_000) == 1
+    data = [f"第{i}项" for i in range(50)]
+    assert forked_map(lambda i: (os.getpid(), data[i]), len(data), 4) == [(os.getpid(), d) for d in data]
+    job = Background(lambda: os.getpid())
+    assert job.result() == os.getpid()

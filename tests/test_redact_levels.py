@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import run_cli
 from gongkai import public as public_module
 from gongkai.source import model
 from gongkai.source.config import Disclosure, load_config
 from gongkai.publish.pages import build_pages
-from gongkai.pipeline import Paths, build, check
+from gongkai.pipeline import build, check
 from gongkai.source.validate import NEVER_SECRET, PROJECT_SECRET_FIELDS
-from test_redact_kit import DEPARTMENT, dump, every_file_text, leaks, output_texts, paths, project, write_tree
+from test_redact_kit import DEPARTMENT, every_file_text, leaks, paths, project, write_tree
 
 RULES = [Disclosure(secret_label=label, secret_amounts=amounts)
          for label in ("code", "numbered", "hidden") for amounts in ("show", "withhold")]

@@ -19,10 +19,10 @@ pytestmark = pytest.mark.browser
 from pypinyin import Style, lazy_pinyin
 
 from conftest import example_paths
-from gongkai.pipeline import check
+from gongkai.pipeline import check as check_site
 from gongkai.slugs import pinyin_words
 
-EXAMPLE = check(example_paths(Path("/nonexistent"))).public
+EXAMPLE = check_site(example_paths(Path("/nonexistent"))).public
 PROJECTS = EXAMPLE.projects
 DEPARTMENTS = EXAMPLE.departments
 

@@ -113,6 +113,34 @@ def test_indicator_values_are_kept_verbatim(tmp_path: Path) -> None:
     assert row.value == "明显提升" and row.parsed is None
 
 
+def _secret_without_code() -> str:
+    return PROJECT.replace("项目名称: 测试专项经费", "项目名称: 机密专项\n涉密: true").replace("项目编码: T0001\n", "")
+
+
+@pytest.mark.parametrize("public", [
+    PROJECT.replace("项目编码: T0001", "项目编码: T0002\n链接名: shemi-1"),  # the secret project's numbered slug
+    PROJECT.replace("项目编码: T0001", "项目编码: T0002\n链接名: mingcheng-shemi-1"),  # a withheld name's slug
+    PROJECT.replace("项目编码: T0001", '项目编码: "SheMi-7"'),  # a code that slugifies to one
+    PROJECT.replace("项目编码: T0001\n", "").replace("测试专项经费", "shemi 2"),  # a name whose pinyin slug is one
+])
+def test_a_slug_that_redaction_generates_is_e025_at_file_and_line(tmp_path: Path, public: str) -> None:
+    """Generated slugs for secret projects can never collide with a written one: the build stops
+    with E025 at the public file's line, before anything is built, instead of a traceback."""
+    write_tree(minimal(tmp_path), {"secret.yml": _secret_without_code(), "public.yml": public})
+    found = codes(tmp_path)
+    assert any(c.startswith("E025@public.yml:") and not c.endswith(":0") for c in found), found
+
+
+def test_the_collision_is_reported_by_the_command_line_too(tmp_path: Path) -> None:
+    from conftest import run_cli
+    write_tree(minimal(tmp_path / "content"), {"secret.yml": _secret_without_code(),
+                                                "public.yml": PROJECT.replace("项目编码: T0001", "项目编码: T0002\n链接名: shemi-1")})
+    result = run_cli("build", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "site"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "public.yml:4:" in result.stderr and "E025" in result.stderr and "shemi-1" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
 # ---- the forms' own structure (issue 13) ---------------------------------------------------------
 
 TASKS = """\

@@ -25,7 +25,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
-from scipy.optimize import linprog  # type: ignore[import-untyped]
+from scipy.optimize import linprog
 
 from gongkai.disclosure.relations import DROP, PARTNER, Cell, Relation, Relations
 from gongkai.values import yuan_text

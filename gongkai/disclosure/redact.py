@@ -27,7 +27,7 @@ from gongkai.source.model import Amount, Department, Goal, Indicator, Money, Pro
 from gongkai.public import (PublicDepartment, PublicGoal, PublicIndicator, PublicMoney, PublicProject, PublicSite,
                      PublicTask, PublicUnit, Withheld)
 from gongkai.source.schema import PROJECT
-from gongkai.slugs import pinyin_words, slugify
+from gongkai.slugs import pinyin_words, secret_slug, slugify, unnamed_slug
 
 _FIELD_KEYS = {f.name: f.key for f in PROJECT.fields}
 SECRET_UNIT_LABEL = "涉密单位"
@@ -158,7 +158,7 @@ def _public_project(project: Project, dept: Department, unit: str, label: str, s
     source = project.file
 
     def keep(name: str) -> str | None:
-        value = getattr(project, name)
+        value: str | None = getattr(project, name)
         if _FIELD_KEYS[name] in secret:
             out.hide(value, f"{source}: {_FIELD_KEYS[name]}", "涉密字段")
             return rules.secret_wording if value else None
@@ -299,7 +299,7 @@ def _department(dept: Department, rules: Disclosure, out: _Collector) -> PublicD
             label = project.code or f"名称涉密项目{unnamed}"
             if not project.code or slug != slugify(project.code):
                 out.hide(f"{project.year}/{dept.slug}/{slug}/", f"{project.file}: 链接名", "涉密字段")
-                slug = slugify(project.code) if project.code else f"mingcheng-shemi-{unnamed}"
+                slug = slugify(project.code) if project.code else unnamed_slug(unnamed)
         if "实施单位" in fields:
             unit_public = UNIT_WITHHELD_LABEL
         if not show_amount:
@@ -357,7 +357,7 @@ def _units(dept: Department, projects: list[PublicProject], cls: Classification,
 def _secret_label(project: Project, n: int, rules: Disclosure, cls: Classification) -> tuple[str, str]:
     if cls.show_code(project, rules.secret_label) and project.code:
         return project.code, slugify(project.code)
-    return f"涉密项目{n}", f"shemi-{n}"
+    return f"涉密项目{n}", secret_slug(n)
 
 
 # ---- warnings ---------------------------------------------------------------------------------
@@ -369,7 +369,7 @@ def _initials(text: str) -> str:
 
 def code_warnings(public: PublicSite, withheld: list[Withheld]) -> list[Problem]:
     """W102: a published code that spells the pinyin initials of a withheld name (WWZXJF …)."""
-    secret_names = {}
+    secret_names: dict[str, Withheld] = {}
     for item in withheld:
         if item.source.endswith(("项目名称", "部门名称", "单位名称", "部门简称")):
             initials = _initials(item.text)
@@ -378,10 +378,10 @@ def code_warnings(public: PublicSite, withheld: list[Withheld]) -> list[Problem]
     problems = []
     for project in public.projects:
         letters = "".join(ch for ch in (project.code or "").lower() if ch.isalnum())
-        item = secret_names.get(letters)
-        if item:
-            problems.append(Problem("W102", item.source.split(": ")[0], 0, 0,
-                                    f"公开的项目编码“{project.code}”恰好是涉密名称（{item.source.split(': ')[-1]}）的拼音首字母", project.code))
+        spelled = secret_names.get(letters)
+        if spelled:
+            problems.append(Problem("W102", spelled.source.split(": ")[0], 0, 0,
+                                    f"公开的项目编码“{project.code}”恰好是涉密名称（{spelled.source.split(': ')[-1]}）的拼音首字母", project.code))
     return problems
 
 

@@ -15,7 +15,7 @@ import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from gongkai.disclosure.classify import Classification, classify
 from gongkai.disclosure.exemptions import Secrecy, secrecy
@@ -159,8 +159,8 @@ def review_department(dept: Department, warnings: dict[tuple[str, int], list[Pro
                                            (task.name,) if "“" in label else ()))
     amounts = [t.amount.yuan for t in dept.tasks if t.amount is not None]
     projects_total = sum((p.money.total.yuan for p in dept.projects), Decimal(0))
-    if amounts and len(amounts) == len(dept.tasks) and sum(amounts) != projects_total:
-        review.findings.append(Finding("amounts", f"年度主要任务金额合计 {in_unit_text(sum(amounts), dept.unit)}，"
+    if amounts and len(amounts) == len(dept.tasks) and sum(amounts, Decimal(0)) != projects_total:
+        review.findings.append(Finding("amounts", f"年度主要任务金额合计 {in_unit_text(sum(amounts, Decimal(0)), dept.unit)}，"
                                                   f"各项目合计 {in_unit_text(projects_total, dept.unit)}", dept.file))
     review.projects = [review_project(p, warnings, p.file in secret.records or cls.project_secret(p),
                                       secret.fields_of(p.file) | cls.withheld_fields(p), cls.rows.get(p.file, frozenset()))
@@ -209,7 +209,7 @@ def _findings_html(findings: list[Finding], secret: bool = False) -> str:
     if not findings:
         return '<p class="ok">未发现问题。</p>'
     if secret:
-        counts = {}
+        counts: dict[str, int] = {}
         for f in findings:
             counts[f.kind] = counts.get(f.kind, 0) + 1
         items = "".join(f"<li>{_e(KINDS[k])}：{n} 处</li>" for k, n in counts.items())
@@ -229,8 +229,8 @@ def render_report(reviews: list[DepartmentReview]) -> str:
         f"<td class=\"num\">{len(d.projects)}</td><td class=\"num\">{quantified_share(d.measurable, d.indicators)}</td>"
         f"<td class=\"num\">{len(d.findings) + sum(len(p.findings) for p in d.projects)}</td></tr>"
         for i, d in enumerate(reviews))
-    body = [f"<h1>绩效目标质量审查报告</h1><p>按完整、可衡量、相关的要求审查各部门、各项目的绩效目标与指标。"
-            f"本报告只供内部审核使用，不要发布到网站。涉密项目只列问题数量。</p>",
+    body = ["<h1>绩效目标质量审查报告</h1><p>按完整、可衡量、相关的要求审查各部门、各项目的绩效目标与指标。"
+            "本报告只供内部审核使用，不要发布到网站。涉密项目只列问题数量。</p>",
             "<table><caption>概览</caption><thead><tr><th scope=\"col\">部门</th><th scope=\"col\">年度</th><th scope=\"col\">项目数</th>"
             f"<th scope=\"col\">可量化指标占比</th><th scope=\"col\">问题数</th></tr></thead><tbody>{summary}</tbody></table>"]
     for i, dept in enumerate(reviews):
@@ -247,13 +247,13 @@ def render_report(reviews: list[DepartmentReview]) -> str:
             f"<style>{_STYLE}</style></head><body><main>{''.join(body)}</main></body></html>\n")
 
 
-def write_report(result: object, target: Path, folders: dict[str, Path] | None = None) -> None:
+def write_report(result: Any, target: Path, folders: dict[str, Path] | None = None) -> None:
     """Write the report for a checked site (pipeline.check's Result), never into `folders` (the
     site, content/): it is internal. Refused too if what it quotes holds any withheld text."""
     refuse_inside(target, folders or {}, "质量审查报告", "--report 指定网站和 content 文件夹之外的文件")
-    site, redaction = getattr(result, "site"), getattr(result, "redaction")
+    site, redaction = result.site, result.redaction
     # the review lists every finding: a warning acknowledged under 已知警告 is still one to review
-    warnings = list(getattr(result, "warnings")) + list(getattr(result, "acknowledged", []))
+    warnings = list(result.warnings) + list(getattr(result, "acknowledged", []))
     assert site is not None and redaction is not None
     reviews = review_site(site, warnings, secrecy(redaction.public.withheld), redaction.classification)
     _refuse_withheld(_quoted(reviews), redaction.public)
@@ -276,9 +276,9 @@ def _quoted(reviews: list[DepartmentReview]) -> list[str]:
     return out
 
 
-def _refuse_withheld(quoted: list[str], public: object) -> None:
+def _refuse_withheld(quoted: list[str], public: Any) -> None:
     from gongkai.publish.audit import SEPARATOR, needles
-    forms = [n.form for n in needles(getattr(public, "withheld"), getattr(public, "exempt")) if n.form != SIGNATURE]
+    forms = [n.form for n in needles(public.withheld, public.exempt) if n.form != SIGNATURE]
     found = Matcher(forms).occurring(SEPARATOR.join(normalise(q) for q in quoted))
     if found:
         raise WithheldInReport(f"质量审查报告会引用 {len(found)} 处不公开的文字，报告未写入；请把此情况报告给系统维护人员。")

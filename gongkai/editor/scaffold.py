@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gongkai.launch import command
 from gongkai.slugs import SLUG_PATTERN
 from gongkai.source import schema as S
 from gongkai.editor.importer.yamlout import SCHEMA_LINE, scalar
@@ -105,14 +106,14 @@ def department_scaffold(year: int, slug: str, name: str | None = None) -> str:
     if name:
         filled["部门名称"] = scalar(name)
     intro = [f"新部门：{year} 年 {slug}。每一项上方的注释说明应填写什么；“必填”项必须填写，",
-             "“选填”项去掉行首的 # 即可启用。填好后运行 python build.py check。编辑手册：docs/（内容模型见 docs/content-model.md）。"]
+             "“选填”项去掉行首的 # 即可启用。填好后运行 " + command() + " check。编辑手册：docs/（内容模型见 docs/content-model.md）。"]
     return scaffold_text(S.DEPARTMENT, "department", intro, filled)
 
 
 def project_scaffold(name: str | None = None) -> str:
     filled = {"项目名称": scalar(name)} if name else None
     intro = ["新项目。每一项上方的注释说明应填写什么；“必填”项必须填写，“选填”项去掉行首的 # 即可启用。",
-             "金额只写数字，单位见“金额单位”（省略时用部门文件的单位）。填好后运行 python build.py check。"]
+             "金额只写数字，单位见“金额单位”（省略时用部门文件的单位）。填好后运行 " + command() + " check。"]
     return scaffold_text(S.PROJECT, "project", intro, filled)
 
 
@@ -142,7 +143,7 @@ def new_project(content: Path, year: int, department: str, file: str, name: str 
     _check_slug(file, "文件名")
     folder = content / str(year) / department
     if not (folder / S.DEPARTMENT_FILE).exists():
-        raise ScaffoldFailed(f"部门文件夹 {folder} 中没有 {S.DEPARTMENT_FILE}：先运行 python build.py new department --year {year} --slug {department}")
+        raise ScaffoldFailed(f"部门文件夹 {folder} 中没有 {S.DEPARTMENT_FILE}：先运行 {command()} new department --year {year} --slug {department}")
     target = folder / f"{file}.yml"
     if target.exists():
         raise ScaffoldFailed(f"文件已存在，未覆盖：{target}")

@@ -272,7 +272,8 @@ def _cell_value(value: Any) -> Any:
 
 
 def _number_format(value: Decimal) -> str:
-    places = max(2, -value.normalize().as_tuple().exponent) if value.normalize().as_tuple().exponent < 0 else 2
+    exponent = value.normalize().as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) and exponent < 0 else 2
     return "#,##0." + "0" * places
 
 

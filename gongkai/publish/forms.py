@@ -78,8 +78,9 @@ def period_rows(first: tuple[PublicIndicator, ...], second: tuple[PublicIndicato
         unmatched = {(i + 1 if i >= cursor else i): r for i, r in unmatched.items()}
     out = []
     for a, b in pairs:
-        row = a or b
-        assert row is not None
+        either = a or b
+        assert either is not None
+        row = either
         out.append(PeriodRow(row.level1, row.level2, row.level3, a, b))
     return tuple(out)
 

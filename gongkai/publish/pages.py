@@ -285,7 +285,7 @@ def year_downloads(site: SiteInfo, year: int) -> tuple[Download, ...]:
 
 def department_downloads(site: SiteInfo, dept: PublicDepartment) -> tuple[Download, ...]:
     base = site.prefix + dept.path
-    own = (Download("年度主要任务", "CSV", f"{base}tasks.csv"),) if dept.tasks else ()
+    own: tuple[Download, ...] = (Download("年度主要任务", "CSV", f"{base}tasks.csv"),) if dept.tasks else ()
     own += (Download("部门整体绩效指标", "CSV", f"{base}department-indicators.csv"),) if dept.indicators else ()
     return (Download("项目表", "CSV", f"{base}projects.csv"), Download("指标表", "CSV", f"{base}indicators.csv"), *own,
             Download("部门数据", "XLSX", f"{base}department.xlsx"), Download("部门数据", "JSON", f"{base}department.json"))

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Coroutine, Iterable
+from typing import Any, Callable, Coroutine, Iterable, cast
 
 import cbor2
 from pypinyin import Style, lazy_pinyin
@@ -387,6 +387,7 @@ def _service_class() -> type:
 
         async def _wait_for_responses(self) -> None:
             while True:
+                assert self._backend.stdout is not None  # started with a pipe
                 output = await self._backend.stdout.readuntil(b",")
                 response = json.loads(base64.b64decode(output[:-1]))
                 if not response:
@@ -475,7 +476,7 @@ def _sorted_filter(raw: bytes) -> bytes:
     data = gzip.decompress(raw)
     assert data.startswith(_MAGIC)
     value = _cbor_read(data, len(_MAGIC))
-    name, entries = value  # type: ignore[misc]
+    name, entries = cast("list[Any]", value)
     entries = sorted(entries, key=lambda e: e[0])
     return _gzip(_MAGIC + _cbor_write([name, entries]))
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import ContentError, Problem
-from gongkai.source.load import Document, YamlNumber, decode, parse_text
+from gongkai.portable import NotRegularFile, read_regular
+from gongkai.source.load import MAX_FILE_BYTES, Document, YamlNumber, decode, parse_text
 
 SECRET_WORDING = "涉密项目。按照预算编制要求和保密法及其实施条例相关规定，不对外公开。"
 
@@ -120,7 +121,15 @@ def load_config(path: Path) -> Config:
     """Read site_config.yml; a missing file means all defaults."""
     if not path.exists():
         return Config()
-    doc = parse_text(decode(path.read_bytes(), path.name), path, path.name)
+    try:
+        size, raw = read_regular(path, MAX_FILE_BYTES)
+    except NotRegularFile as exc:  # a FIFO would block the build for ever
+        raise ContentError([Problem("C001", path.name, 0, 0, f"它是{exc.kind}，不是普通文件")]) from None
+    except OSError as exc:
+        raise ContentError([Problem("C001", path.name, 0, 0, f"无法读取（{exc.strerror or exc}）")]) from None
+    if size > MAX_FILE_BYTES:
+        raise ContentError([Problem("C001", path.name, 0, 0, f"大小为 {size} 字节，上限为 {MAX_FILE_BYTES} 字节")])
+    doc = parse_text(decode(raw, path.name), path, path.name)
     problems: list[Problem] = []
     data = dict(doc.data)
     disclosure_data = data.pop("disclosure", None) or {}

@@ -9,7 +9,7 @@ from typing import Any
 
 from gongkai.source import schema as S
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "schema"
+SCHEMA_DIR = Path("schema")  # in the project folder the command runs in, beside content/ (whose files reference it)
 FILES = {"department.schema.json": S.DEPARTMENT, "project.schema.json": S.PROJECT}
 
 _NUMBER = {"type": "number", "minimum": 0}

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import re
+import stat
 import sys
 from array import array
 from collections.abc import Container
@@ -20,6 +22,7 @@ import yaml
 
 from gongkai.errors import ContentError, Problem, os_error_text, short_value
 from gongkai.parallel import forked_map
+from gongkai.portable import NotRegularFile, file_kind, gbk_reading, read_regular, shown_name, undecodable
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -222,8 +225,9 @@ def decode(raw: bytes, display: str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        hint = "该文件可能是 GBK/GB2312 编码" if _looks_gbk(raw) else None
-        raise ContentError([Problem("E001", display, line, 1, f"第 {exc.start + 1} 个字节不是合法的 UTF-8", None, hint and hint + "；请用 UTF-8 编码另存。")])
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))  # Windows Notepad's "Unicode"
+        hint = "该文件是 UTF-16 编码（记事本中的“Unicode”）" if utf16 else "该文件可能是 GBK/GB2312 编码" if _looks_gbk(raw) else None
+        raise ContentError([Problem("E001", display, line, 1, f"第 {exc.start + 1} 个字节不是合法的 UTF-8", None, hint and hint + "；请用 UTF-8 编码另存。")]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -443,18 +447,22 @@ def read_document(path: Path, root: Path) -> Document:
 
 
 def _checked_bytes(path: Path, root: Path, inside: Path) -> tuple[str, bytes]:
-    """A content file's name as shown and its bytes; `inside` is root resolved."""
+    """A content file's name as shown and its bytes; `inside` is root resolved. Only a regular
+    file is read: a FIFO, device or socket is refused without waiting on it."""
     display = display_path(path, root)
     try:
         resolved = path.resolve()
     except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
         raise ContentError([Problem("E006", display, 0, 0, "它是指向自身的循环链接")]) from None
     if not resolved.is_relative_to(inside):
-        raise ContentError([Problem("E006", display, 0, 0, f"它指向 {resolved}")])
-    size = path.stat().st_size
+        raise ContentError([Problem("E006", display, 0, 0, f"它指向 {shown_name(str(resolved))}")])
+    try:
+        size, raw = read_regular(path, MAX_FILE_BYTES)
+    except NotRegularFile as exc:
+        raise ContentError([Problem("E060", display, 0, 0, f"它是{exc.kind}，不是普通文件")]) from None
     if size > MAX_FILE_BYTES:
         raise ContentError([Problem("E005", display, 0, 0, f"大小为 {size} 字节，上限为 {MAX_FILE_BYTES} 字节")])
-    return display, path.read_bytes()
+    return display, raw
 
 
 def _memo_key(path: Path, raw: bytes) -> tuple[str, bytes]:
@@ -464,15 +472,42 @@ def _memo_key(path: Path, raw: bytes) -> tuple[str, bytes]:
 def display_path(path: Path, root: Path) -> str:
     """A content file's name as messages show it: from the content folder's name down."""
     try:
-        return str(Path(root.name) / path.relative_to(root))
+        return shown_name(str(Path(root.name) / path.relative_to(root)))
     except ValueError:
-        return str(path)
+        return shown_name(str(path))
 
 
 def discover(root: Path) -> list[Path]:
-    """Every content file below root, in a stable order."""
-    found = [p for p in root.rglob("*") if p.suffix in (".yml", ".yaml") and (p.is_file() or p.is_symlink())]
+    """Every content file below root, in a stable order (names that are not UTF-8 excluded: see
+    `unreadable_entries`)."""
+    found = [p for p in root.rglob("*") if p.suffix in (".yml", ".yaml") and not undecodable(str(p))
+             and (p.is_file() or p.is_symlink())]
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def unreadable_entries(root: Path) -> list[Problem]:
+    """Entries of content/ that cannot be content files, each an error with its path at once:
+    names that are not UTF-8 (zip files made on Windows keep GBK names), FIFOs, devices and
+    sockets (reading one would wait for ever), and folders named like content files."""
+    problems = []
+    for path in sorted(root.rglob("*"), key=lambda p: os.fsencode(p)):
+        display = display_path(path, root)
+        if undecodable(path.name):
+            gbk = gbk_reading(path.name)
+            hint = f"按 GBK 解读为“{gbk}”，多见于 Windows 上制作的 zip 文件；" if gbk else ""
+            problems.append(Problem("E061", display, 0, 0, "文件名中有不能按 UTF-8 读出的字节（以 \\xNN 显示）", None,
+                                    f"{hint}请把它改名为 UTF-8 文件名（如用 gongkai import 导入 zip 文件，或解压时选择 GBK 编码）。"))
+            continue
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
+            continue
+        if stat.S_ISDIR(mode):
+            if path.suffix in (".yml", ".yaml"):
+                problems.append(Problem("E060", display, 0, 0, "它是文件夹，名字却像内容文件"))
+        elif not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+            problems.append(Problem("E060", display, 0, 0, f"它是{file_kind(mode)}，不是普通文件"))
+    return problems
 
 
 def _linked_folders_out(root: Path) -> list[Problem]:
@@ -515,7 +550,7 @@ def load_documents(root: Path, parsed: ParsedMemo | None = None, jobs: int | Non
     rendering); documents and problems come back in file order, the same as with one process."""
     from gongkai.parallel import worker_count
 
-    problems: list[Problem] = list(_linked_folders_out(root))
+    problems: list[Problem] = unreadable_entries(root) + _linked_folders_out(root)
     paths, inside = [p for p in discover(root) if keep is None or keep(p)], root.resolve()
     known = None if parsed is None else parsed.keys()
 
@@ -544,7 +579,7 @@ def _read_outcome(path: Path, root: Path, inside: Path, known: Container[tuple[s
     try:
         display, raw = _checked_bytes(path, root, inside)
         key = None if known is None else _memo_key(path, raw)
-        if key is not None and key in known:
+        if key is not None and known is not None and key in known:
             return key, None
         return key, parse_text(decode(raw, display), path, display)
     except ContentError as exc:

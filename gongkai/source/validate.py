@@ -23,7 +23,7 @@ from gongkai.source.load import Document, YamlNumber, display_path
 from gongkai.source.model import (PERIODS, UNIT_FACTORS, Amount, Department, Goal, Indicator, Money, PlanPoint, Project,
                     Review, Site, Task, Unit)
 from gongkai.values import in_unit_text
-from gongkai.slugs import SLUG_PATTERN, department_slug, project_slug
+from gongkai.slugs import GENERATED_SLUG, SLUG_PATTERN, department_slug, project_slug
 
 MAX_YUAN = Decimal(10) ** 12
 KNOWN_WARNINGS = "已知警告"  # the key a file lists its acknowledged warning codes under
@@ -238,9 +238,9 @@ class Reader:
             return self.texts(value, path)
         if kind == S.PLAN:
             return self.plan(value, path)
-        if kind == S.RECORD:
+        if kind == S.RECORD and spec.record is not None:  # the schema gives every record field its record
             return self.record(spec.record, value, path)
-        if kind == S.RECORDS:
+        if kind == S.RECORDS and spec.record is not None:
             return self.records(spec.record, value, path)
         raise AssertionError(kind)
 
@@ -576,6 +576,10 @@ def _check_unique(departments: list[Department], docs: list[Document], check: Ch
             if not project.slug:
                 continue  # a secret project without a code: redact gives it a numbered public slug
             url = f"{dept_url}/{project.slug}"
+            if GENERATED_SLUG.match(project.slug):
+                check.add("E025", doc, ("链接名",) if "链接名" in doc.data else ("项目编码",) if project.code else ("项目名称",),
+                          f"页面地址 /{url}/ 留给不公开名称的涉密项目（按编号生成）", project.slug,
+                          "换一个链接名（如项目编码或名称的拼音），不要使用 shemi-数字 或 mingcheng-shemi-数字。")
             if url in seen_urls:
                 check.add("E025", doc, ("链接名",), f"页面地址 /{url}/ 已被 {seen_urls[url]} 使用", project.slug)
             seen_urls[url] = project.file
@@ -596,7 +600,8 @@ def acknowledge(problems: list[Problem], docs: list[Document]) -> tuple[list[Pro
     that warnings accepted from the source data stop burying new ones."""
     known = {doc.display: frozenset(c for c in doc.data.get(KNOWN_WARNINGS) or () if isinstance(c, str))
              for doc in docs if isinstance(doc.data.get(KNOWN_WARNINGS), list)}
-    shown, acknowledged = [], []
+    shown: list[Problem] = []
+    acknowledged: list[Problem] = []
     for problem in problems:
         (acknowledged if problem.is_warning and problem.code in known.get(problem.file, ()) else shown).append(problem)
     return shown, acknowledged

@@ -156,7 +156,7 @@ def render_department(imported: Imported, name: str, year: int, slug: str) -> st
     if units:
         data["单位"] = units
     _missed(imported, apply(data, [e for e in _entries_for(imported, DEPARTMENT) if e.path[0] not in ("部门名称", "年度")]))
-    header = [f"由 build.py import 从来源表格导入（{_LAYOUT_NAMES[imported.layout]}）。"]
+    header = [f"由 gongkai import 从来源表格导入（{_LAYOUT_NAMES[imported.layout]}）。"]
     return render("department", data, header, comments, notes)
 
 

@@ -12,7 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from gongkai.xlsx import column_letters
 from gongkai.editor.importer.text import clean_lines
@@ -148,10 +148,10 @@ def read_docx(path: Path) -> list[Row]:
     return rows
 
 
-def _blocks(parent: object) -> Iterator[object]:
+def _blocks(parent: Any) -> Iterator[Any]:
     """Paragraphs and tables in document order, including those inside content controls (w:sdt)."""
     from docx.oxml.ns import qn
-    for child in parent.iterchildren():  # type: ignore[attr-defined]
+    for child in parent.iterchildren():
         if child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
             if content is not None:

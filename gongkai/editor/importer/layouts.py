@@ -35,7 +35,7 @@ def detect(rows: list[Row]) -> list[str]:
         found.append("ezhou")
     elif "总计" in labels and "绩效指标" in labels:
         found.append("guangzhou")
-    elif "项目编码" in labels and ("预算数" in labels or any(l.startswith("预算规模") for l in labels)):
+    elif "项目编码" in labels and ("预算数" in labels or any(label.startswith("预算规模") for label in labels)):
         found.append("yutian")
     if looks_like_forms(rows):
         found.append("form")
