@@ -30,7 +30,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from gongkai.disclosure.register import Register, code_key
+from gongkai.disclosure.register import Register
+from gongkai.source.codes import code_key
 from gongkai.errors import Problem
 from gongkai.source.model import Department, Indicator, Project, Site
 

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from gongkai.disclosure.register import code_key
+from gongkai.source.codes import code_key
 from gongkai.errors import ContentError, Problem, short_value
 from gongkai.leaks import DERIVED_KINDS, SEPARATOR, Matcher, derived_forms, normalise
 from gongkai.public import AuditExemptions, Withheld

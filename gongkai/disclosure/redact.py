@@ -20,7 +20,8 @@ from gongkai.disclosure import control as dc
 from gongkai.disclosure import relations as rel
 from gongkai.disclosure.classify import Classification, classify
 from gongkai.disclosure.links import identity
-from gongkai.disclosure.register import Register, check_register, code_key
+from gongkai.disclosure.register import Register, check_register
+from gongkai.source.codes import code_key
 from gongkai.source.config import Disclosure
 from gongkai.errors import ContentError, Problem
 from gongkai.source.model import Amount, Department, Goal, Indicator, Money, Project, Site, Task

@@ -1,5 +1,5 @@
 """The secret register: a 保密 office's list of secret project codes, kept outside content/ and never
-published. Codes are compared by `code_key` (gongkai/source/codes.py, re-exported here)."""
+published. Codes are compared by `code_key` (gongkai/source/codes.py), as everywhere."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai.errors import ContentError, Problem
-from gongkai.source.codes import (
-    code_key,  # the one canonical code comparison; imported from here by the rest
-)
+from gongkai.source.codes import code_key
 from gongkai.source.model import Site
 
 # ---- the secret register --------------------------------------------------------------------

@@ -20,7 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from gongkai.disclosure.classify import Classification, name_key
-from gongkai.disclosure.register import code_key
+from gongkai.source.codes import code_key
 from gongkai.source.model import Department, Money, Project, Site, Task
 
 # What the rule for extra hiding does with a relation that involves a hidden amount (see control.choose).

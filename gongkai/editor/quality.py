@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from gongkai.disclosure.classify import Classification, classify
 from gongkai.disclosure.exemptions import Secrecy, secrecy
-from gongkai.disclosure.register import code_key
+from gongkai.source.codes import code_key
 from gongkai.disclosure.report import refuse_inside
 from gongkai.errors import Problem
 from gongkai.leaks import SIGNATURE, Matcher, normalise
